@@ -1,0 +1,106 @@
+"""Command-line interface: ``exactland certify|check|demo|examples``.
+
+Exit codes: 0 success (``check``: certificate valid), 1 ``check``: certificate
+invalid, 2 bad input (the message names the field and position).
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import pathlib
+import sys
+from typing import Sequence
+
+from .certify import DEFAULT_BUDGET, certify
+from .errors import ExactlandError
+from .examples import example_description, example_names, load_example
+from .problem import load
+from .render import summary
+
+__all__ = ["main"]
+
+
+def _parser() -> argparse.ArgumentParser:
+    ap = argparse.ArgumentParser(
+        prog="exactland",
+        description="Exact certification of stationary points, saddles and type-1 minima "
+        "of one-hidden-layer ReLU-like networks.",
+    )
+    sub = ap.add_subparsers(dest="command", required=True)
+    c = sub.add_parser("certify", help="classify a point exactly and print its certificate")
+    src = c.add_mutually_exclusive_group(required=True)
+    src.add_argument("problem", nargs="?", help="problem JSON file (activation, X, Y, W, H)")
+    src.add_argument("--example", help="a built-in example instead of a file (see `exactland examples`)")
+    c.add_argument("--json", action="store_true", help="print the certificate as JSON")
+    c.add_argument("--out", "-o", help="also write the JSON certificate to this file")
+    c.add_argument("--budget", type=int, default=DEFAULT_BUDGET,
+                   help="subset evaluations allowed to the general tangential routine "
+                   f"(default {DEFAULT_BUDGET}); beyond it the verdict is 'undecided'")
+    k = sub.add_parser("check", help="independently re-check a certificate (exit 0 valid, 1 invalid)")
+    k.add_argument("certificate", help="certificate JSON file written by `certify --json`")
+    sub.add_parser("demo", help="certify and re-check every built-in example of the paper")
+    sub.add_parser("examples", help="list the built-in examples")
+    return ap
+
+
+def _certify(args: argparse.Namespace) -> int:
+    if args.budget < 0:
+        raise ExactlandError("must be non-negative", "--budget")
+    problem = load_example(args.example) if args.example else load(args.problem)
+    cert = certify(problem, budget=args.budget)
+    text = cert.to_json()
+    if args.out:
+        pathlib.Path(args.out).write_text(text + "\n", encoding="utf-8")
+    print(text if args.json else summary(cert))
+    return 0
+
+
+def _check(args: argparse.Namespace) -> int:
+    from .checker import check_certificate
+
+    report = check_certificate(pathlib.Path(args.certificate))
+    if report.valid:
+        print(f"valid: {len(report.checked)} claim groups re-derived")
+        for line in report.checked:
+            print(f"  ok  {line}")
+        return 0
+    print("INVALID certificate:")
+    for line in report.reasons:
+        print(f"  {line}")
+    return 1
+
+
+def _demo() -> int:
+    for name in example_names():
+        cert = certify(load_example(name))
+        report = cert.verify()
+        print(f"== {name}: {example_description(name)}")
+        print(summary(cert, max_neurons=6))
+        print(f"independent check: {'valid' if report.valid else 'INVALID ' + '; '.join(report.reasons)}")
+        print()
+    return 0
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the ``exactland`` console script."""
+    args = _parser().parse_args(argv)
+    try:
+        if args.command == "certify":
+            return _certify(args)
+        if args.command == "check":
+            return _check(args)
+        if args.command == "demo":
+            return _demo()
+        for name in example_names():
+            print(f"{name}: {example_description(name)}")
+        return 0
+    except ExactlandError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    except json.JSONDecodeError as exc:  # pragma: no cover - load() wraps these
+        print(f"error: malformed JSON: {exc}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())
