@@ -15,6 +15,7 @@ an explicit budget; running out gives ``undecided`` with the reason.
 """
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 import numpy as np
@@ -103,18 +104,22 @@ def _ascent(
 
 
 def _rho_w(ev: Evaluation) -> Any:
-    """``min_{i, k∉K⁰(i)} |w_i·x_k| / ‖x_k‖₁`` exactly (``INF`` if no such pair)."""
+    """``min_{i, k∉K⁰(i)} |w_i·x_k| / ‖x_k‖₁`` exactly (``INF`` if no such pair).
+
+    With ``z_ik = Zn_ik/(wd_i xd_k)`` and ``‖x_k‖₁ = N_k/xd_k`` the ratio is
+    ``|Zn_ik| / (wd_i N_k)``: a vectorised tournament of exact integer
+    cross-multiplications (:func:`exactland.network.min_ratio`).
+    """
     p = ev.problem
-    best: Any = INF
-    norms = [sum((abs(c) for c in x), fmpq(0)) for x in p.X]
-    for i in range(p.n_neurons):
-        row = ev.signs[i]
-        ks = np.flatnonzero(row != 0)
-        for k in ks:
-            r = abs(ev.z(i, int(k))) / norms[int(k)]
-            if best is INF or r < best:
-                best = r
-    return best
+    if not p.is_rational():
+        best: Any = INF
+        for i in range(p.n_neurons):
+            for k in np.flatnonzero(ev.signs[i] != 0).tolist():
+                r = abs(ev.z(i, k)) / sum((abs(c) for c in p.X[k]), fmpq(0))
+                best = r if best is INF or r < best else best
+        return best
+    num, den = ev.rho_w_fraction()
+    return INF if den == 0 else fmpq(num, den)
 
 
 def _min_inf(a: Any, b: Any) -> Any:
@@ -169,7 +174,17 @@ def certify(problem: Problem, *, budget: int = DEFAULT_BUDGET) -> Certificate:
     J = problem.n_outputs
     arrangements: dict[tuple[int, ...], Any] = {}
     plain = ev.plain_neurons().tolist()
-    nds = [neuron_data(ev, i, arrangements, plain[i]) for i in range(problem.n_neurons)]
+    zeros: dict[Any, NeuronData] = {}
+    nds: list[NeuronData] = []
+    for i in range(problem.n_neurons):
+        if all(c == 0 for c in problem.W[i]):
+            # zero neurons with equal h have identical data (every sample is a kink)
+            h = problem.h_column(i)
+            if h not in zeros:
+                zeros[h] = neuron_data(ev, i, arrangements)
+            nds.append(replace(zeros[h], index=i))
+        else:
+            nds.append(neuron_data(ev, i, arrangements, plain[i]))
     cache: dict[Any, Any] = {}
 
     def cached(nd: NeuronData, tag: str, fn: Any) -> Any:

@@ -35,7 +35,7 @@ __all__ = ["CheckReport", "check_certificate", "FORMAT"]
 
 FORMAT = "exactland-certificate/1"
 _VERDICTS = ("not-stationary", "saddle", "type-1-minimum", "undecided")
-_METHODS = ("linear", "separable", "zero-form", "rays", "budget-exceeded")
+_METHODS = ("lineality", "separable", "zero-form", "rays", "budget-exceeded")
 _RATIONAL = re.compile(r"[+-]?\d+(\s*/\s*\d+)?|[+-]?(\d+\.\d*|\.\d+|\d+)([eE][+-]?\d+)?")
 
 
@@ -215,6 +215,10 @@ def _interpolate(ts: list, vals: list, div: Callable[[Any, Any], Any]) -> list:
 
 
 # --------------------------------------------------------------------- parsing
+# A parser is a function (value, where) -> parsed value; ``where`` names the field.
+Parser = Callable[[Any, str], Any]
+
+
 def _req(obj: Any, key: str, where: str) -> Any:
     if not isinstance(obj, dict):
         raise CFE("expected a JSON object", where or "certificate")
@@ -223,171 +227,137 @@ def _req(obj: Any, key: str, where: str) -> Any:
     return obj[key]
 
 
-def _int(v: Any, where: str, lo: int = 0, hi: int | None = None) -> int:
-    if isinstance(v, bool) or not isinstance(v, int) or v < lo or (hi is not None and v >= hi):
-        raise CFE(f"expected an integer in [{lo}, {hi if hi is not None else 'inf'}), got {v!r}", where)
+def _fields(obj: Any, where: str, **parsers: Parser) -> dict:
+    """Parse the named fields of a JSON object, each with its parser."""
+    return {k: fn(_req(obj, k, where), f"{where}.{k}" if where else k) for k, fn in parsers.items()}
+
+
+def _opt(fn: Parser) -> Parser:
+    return lambda v, w: None if v is None else fn(v, w)
+
+
+def _int(lo: int = 0, hi: int | None = None) -> Parser:
+    def parse(v: Any, w: str) -> int:
+        if isinstance(v, bool) or not isinstance(v, int) or v < lo or (hi is not None and v >= hi):
+            raise CFE(f"expected an integer in [{lo}, {'inf' if hi is None else hi}), got {v!r}", w)
+        return v
+    return parse
+
+
+def _choice(*options: Any) -> Parser:
+    def parse(v: Any, w: str) -> Any:
+        if isinstance(v, bool) != isinstance(options[0], bool) or v not in options:
+            raise CFE(f"expected one of {', '.join(map(repr, options))}, got {v!r}", w)
+        return v
+    return parse
+
+
+def _list(item: Parser, n: int | None = None) -> Parser:
+    def parse(v: Any, w: str) -> list:
+        if not isinstance(v, list) or (n is not None and len(v) != n):
+            raise CFE(f"expected a list{'' if n is None else f' of length {n}'}", w)
+        return [item(x, f"{w}[{a}]") for a, x in enumerate(v)]
+    return parse
+
+
+def _str(v: Any, w: str) -> str:
+    if not isinstance(v, str):
+        raise CFE(f"expected a string, got {v!r}", w)
     return v
 
 
-def _bool(v: Any, where: str, null: bool = False) -> bool | None:
-    if v is None and null:
-        return None
-    if not isinstance(v, bool):
-        raise CFE(f"expected true/false{' or null' if null else ''}, got {v!r}", where)
-    return v
-
-
-def _list(v: Any, where: str, n: int | None = None) -> list:
-    if not isinstance(v, list) or (n is not None and len(v) != n):
-        raise CFE(f"expected a list{f' of length {n}' if n is not None else ''}", where)
-    return v
+_BOOL = _choice(True, False)
 
 
 class _Reader:
-    """Structural parser; ``conv`` turns a number string into a number."""
+    """Number parsers; ``conv`` turns a number string into a number."""
 
     def __init__(self, conv: Callable[[str, str], Any]) -> None:
         self.conv = conv
 
-    def num(self, v: Any, where: str, inf: bool = False, null: bool = False) -> Any:
-        if v is None and null:
-            return None
-        if inf and v == "inf":
-            return INF
+    def num(self, v: Any, where: str) -> Any:
         if isinstance(v, bool) or not isinstance(v, (str, int)):
             raise CFE(f"expected an exact number written as a string, got {v!r}", where)
         if isinstance(v, str) and v.strip() == "inf":
             raise CFE("'inf' is not allowed here", where)
         return self.conv(str(v), where)
 
-    def vec(self, v: Any, n: int | None, where: str, inf: bool = False) -> list:
-        return [self.num(x, f"{where}[{a}]", inf) for a, x in enumerate(_list(v, where, n))]
+    def num_inf(self, v: Any, where: str) -> Any:
+        return INF if v == "inf" else self.num(v, where)
 
-    def mat(self, v: Any, rows: int | None, cols: int | None, where: str) -> list:
-        v = _list(v, where, rows)
-        if not v or not isinstance(v[0], list) or not v[0]:
-            raise CFE("expected a non-empty matrix (list of rows)", where)
-        return [self.vec(r, cols or len(v[0]), f"{where}[{a}]") for a, r in enumerate(v)]
+    def vec(self, n: int | None = None) -> Parser:
+        return _list(self.num, n)
+
+    def mat(self, rows: int | None, cols: int | None) -> Parser:
+        def parse(v: Any, w: str) -> list:
+            if not isinstance(v, list) or not v or not isinstance(v[0], list) or not v[0]:
+                raise CFE("expected a non-empty matrix (list of rows)", w)
+            return _list(self.vec(cols or len(v[0])), rows)(v, w)
+        return parse
 
 
 def _problem(p: Any, rd: _Reader) -> dict:
-    act = p.get("activation", p) if isinstance(p, dict) else p
-    X = rd.mat(_req(p, "X", "problem"), None, None, "problem.X")
-    K, d = len(X), len(X[0])
+    out = _fields(p, "problem", X=rd.mat(None, None))
+    K, d = len(out["X"]), len(out["X"][0])
     if d < 2:
         raise CFE("input dimension d must be at least 2", "problem.X")
-    Y = rd.mat(_req(p, "Y", "problem"), K, None, "problem.Y")
-    W = rd.mat(_req(p, "W", "problem"), None, d, "problem.W")
-    H = rd.mat(_req(p, "H", "problem"), len(Y[0]), len(W), "problem.H")
-    ap = rd.num(_req(act, "alpha_plus", "problem.activation"), "problem.activation.alpha_plus")
-    am = rd.num(_req(act, "alpha_minus", "problem.activation"), "problem.activation.alpha_minus")
-    return {"X": X, "Y": Y, "W": W, "H": H, "ap": ap, "am": am}
+    out.update(_fields(p, "problem", Y=rd.mat(K, None), W=rd.mat(None, d)))
+    out.update(_fields(p, "problem", H=rd.mat(len(out["Y"][0]), len(out["W"]))))
+    act = p.get("activation", p)  # {"activation": {...}}, or the slopes at top level
+    out.update(_fields(act, "problem.activation", alpha_plus=rd.num, alpha_minus=rd.num))
+    return out
 
 
-def _tangential(t: Any, d: int, rd: _Reader, w: str) -> dict:
-    method = _req(t, "method", w)
-    if method not in _METHODS:
-        raise CFE(f"unknown method {method!r}", f"{w}.method")
-    wit = _req(t, "witness", w)
-    if wit is not None:
-        wit = {"v": rd.vec(_req(wit, "v", f"{w}.witness"), d, f"{w}.witness.v"),
-               "F": rd.num(_req(wit, "F", f"{w}.witness"), f"{w}.witness.F")}
-    return {"method": method,
-            "lines": [rd.vec(x, d, f"{w}.lines[{a}]")
-                      for a, x in enumerate(_list(_req(t, "lines", w), f"{w}.lines"))],
-            "nonnegative": _bool(_req(t, "nonnegative", w), f"{w}.nonnegative", True),
-            "rays": _int(_req(t, "rays", w), f"{w}.rays"),
-            "c": rd.num(_req(t, "c", w), f"{w}.c", inf=True, null=True),
-            "witness": wit}
-
-
-def _neuron(n: Any, i: int, sizes: tuple, rd: _Reader) -> dict:
+def _neuron(i: int, sizes: tuple, rd: _Reader) -> Parser:
     K, d, J, I = sizes
-    w = f"neurons[{i}]"
-    if _int(_req(n, "index", w), f"{w}.index") != i:
-        raise CFE(f"index must be {i}", f"{w}.index")
-    esc = _req(n, "escape", w)
-    if esc is not None:
-        wit = _req(esc, "witness", f"{w}.escape")
-        ww = f"{w}.escape.witness"
-        if wit is not None:
-            wit = {"j": _int(_req(wit, "j", ww), f"{ww}.j", 0, J),
-                   "v": rd.vec(_req(wit, "v", ww), d, f"{ww}.v"),
-                   "F": rd.num(_req(wit, "F", ww), f"{ww}.F"),
-                   "phi": rd.num(_req(wit, "phi", ww), f"{ww}.phi")}
-        esc = {"is_escape": _bool(_req(esc, "is_escape", f"{w}.escape"), f"{w}.escape.is_escape"),
-               "witness": wit}
-    return {"kink_set": [_int(k, f"{w}.kink_set", 0, K)
-                         for k in _list(_req(n, "kink_set", w), f"{w}.kink_set")],
-            "signs": [_int(s, f"{w}.signs", -1, 2) for s in _list(_req(n, "signs", w), f"{w}.signs", K)],
-            "d": rd.mat(_req(n, "d", w), J, d, f"{w}.d"),
-            "dL_dh": rd.vec(_req(n, "dL_dh", w), J, f"{w}.dL_dh"),
-            "dL_dr_scaled": rd.num(_req(n, "dL_dr_scaled", w), f"{w}.dL_dr_scaled"),
-            "tangential": _tangential(_req(n, "tangential", w), d, rd, f"{w}.tangential"),
-            "escape": esc}
+    witness = _opt(lambda v, w: _fields(v, w, v=rd.vec(d), F=rd.num))
+    escape_witness = _opt(lambda v, w: _fields(v, w, j=_int(0, J), v=rd.vec(d), F=rd.num, phi=rd.num))
+    tangential = lambda v, w: _fields(  # noqa: E731
+        v, w, method=_choice(*_METHODS), lines=_list(rd.vec(d)), nonnegative=_opt(_BOOL),
+        rays=_int(), c=_opt(rd.num_inf), witness=witness)
+    escape = _opt(lambda v, w: _fields(v, w, is_escape=_BOOL, witness=escape_witness))
+    return lambda v, w: _fields(
+        v, w, index=_choice(i), kink_set=_list(_int(0, K)), signs=_list(_int(-1, 2), K),
+        d=rd.mat(J, d), dL_dh=rd.vec(J), dL_dr_scaled=rd.num, tangential=tangential, escape=escape)
 
 
-def _path(p: Any, w: str, sizes: tuple, rd: _Reader) -> dict:
+def _path(sizes: tuple, rd: _Reader) -> Parser:
     K, d, J, I = sizes
-    kind = _req(p, "kind", w)
-    if kind not in ("descent", "ascent"):
-        raise CFE(f"unknown kind {kind!r}", f"{w}.kind")
-    direc = _req(p, "direction", w)
-    order = _int(_req(p, "order", w), f"{w}.order", 1, 3)
-    neuron = _req(p, "neuron", w)
-    cor = _req(p, "corollary_4_4", w)
-    if cor is not None:
-        cor = {k: rd.num(_req(cor, k, f"{w}.corollary_4_4"), f"{w}.corollary_4_4.{k}")
-               for k in ("C", "direction_norm_sq", "C_unit")}
-    return {"kind": kind, "order": order, "corollary_4_4": cor,
-            "W": rd.mat(_req(direc, "W", f"{w}.direction"), I, d, f"{w}.direction.W"),
-            "H": rd.mat(_req(direc, "H", f"{w}.direction"), J, I, f"{w}.direction.H"),
-            "t_max": rd.num(_req(p, "t_max", w), f"{w}.t_max", null=True),
-            "coefficients": rd.vec(_req(p, "coefficients", w), 5, f"{w}.coefficients"),
-            "t": rd.num(_req(p, "t", w), f"{w}.t"),
-            "loss": rd.num(_req(p, "loss", w), f"{w}.loss"),
-            "neuron": None if neuron is None else _int(neuron, f"{w}.neuron", 0, I)}
+    corollary = _opt(lambda v, w: _fields(v, w, C=rd.num, direction_norm_sq=rd.num, C_unit=rd.num))
+    direction = lambda v, w: _fields(v, w, W=rd.mat(I, d), H=rd.mat(J, I))  # noqa: E731
+    return lambda v, w: _fields(
+        v, w, kind=_choice("descent", "ascent"), direction=direction, t_max=_opt(rd.num),
+        coefficients=rd.vec(5), order=_choice(1, 2), t=rd.num, loss=rd.num,
+        neuron=_opt(_int(0, I)), corollary_4_4=corollary)
+
+
+def _witness(sizes: tuple, rd: _Reader) -> Parser:
+    def parse(v: Any, w: str) -> dict:
+        if not isinstance(v, dict) or not set(v) <= {"descent", "ascent"}:
+            raise CFE("expected an object with 'descent' and/or 'ascent'", w)
+        return {k: _path(sizes, rd)(x, f"{w}.{k}") for k, x in v.items()}
+    return _opt(parse)
 
 
 def _structure(raw: Any, rd: _Reader) -> dict:
     if not isinstance(raw, dict):
         raise CFE("a certificate must be a JSON object", "certificate")
-    if _req(raw, "format", "") != FORMAT:
-        raise CFE(f"expected {FORMAT!r}, got {raw['format']!r}", "format")
+    _fields(raw, "", format=_choice(FORMAT))
     prob = _problem(_req(raw, "problem", ""), rd)
     sizes = (len(prob["X"]), len(prob["X"][0]), len(prob["Y"][0]), len(prob["W"]))
     I = sizes[3]
-    verdict = _req(raw, "verdict", "")
-    if verdict not in _VERDICTS:
-        raise CFE(f"unknown verdict {verdict!r}", "verdict")
-    rc = _req(raw, "radius_constants", "")
-    if rc is not None:
-        rc = {"rho_w": rd.num(_req(rc, "rho_w", "radius_constants"), "radius_constants.rho_w", True),
-              "rho_h": rd.num(_req(rc, "rho_h", "radius_constants"), "radius_constants.rho_h", True),
-              "c": rd.vec(_req(rc, "c", "radius_constants"), I, "radius_constants.c", True)}
-    wit = _req(raw, "witness", "")
-    if wit is not None:
-        if not isinstance(wit, dict) or not set(wit) <= {"descent", "ascent"}:
-            raise CFE("expected an object with 'descent' and/or 'ascent'", "witness")
-        wit = {k: _path(v, f"witness.{k}", sizes, rd) for k, v in wit.items()}
-    reason = _req(raw, "reason", "")
-    if reason is not None and not isinstance(reason, str):
-        raise CFE("expected a string or null", "reason")
-    budget = _req(raw, "budget", "")
-    _int(_req(budget, "limit", "budget"), "budget.limit")
-    _int(_req(budget, "used", "budget"), "budget.used")
-    neurons = _list(_req(raw, "neurons", ""), "neurons", I)
-    return {"problem": prob, "verdict": verdict, "radius_constants": rc, "witness": wit,
-            "reason": reason,
-            "loss": rd.num(_req(raw, "loss", ""), "loss"),
-            "stationary": _bool(_req(raw, "stationary", ""), "stationary", True),
-            "escape_neurons": [_int(i, "escape_neurons", 0, I)
-                               for i in _list(_req(raw, "escape_neurons", ""), "escape_neurons")],
-            "radius": rd.num(_req(raw, "radius", ""), "radius", inf=True, null=True),
-            "local_maximum_possible": _bool(_req(raw, "local_maximum_possible", ""),
-                                            "local_maximum_possible"),
-            "global_minimum": _bool(_req(raw, "global_minimum", ""), "global_minimum"),
-            "neurons": [_neuron(n, i, sizes, rd) for i, n in enumerate(neurons)]}
+    neurons = _list(lambda v, w: v, I)(_req(raw, "neurons", ""), "neurons")
+    out = _fields(
+        raw, "", verdict=_choice(*_VERDICTS), loss=rd.num, stationary=_opt(_BOOL),
+        escape_neurons=_list(_int(0, I)), radius=_opt(rd.num_inf),
+        radius_constants=_opt(lambda v, w: _fields(v, w, rho_w=rd.num_inf, rho_h=rd.num_inf,
+                                                   c=_list(rd.num_inf, I))),
+        local_maximum_possible=_BOOL, global_minimum=_BOOL, witness=_witness(sizes, rd),
+        reason=_opt(_str),
+        budget=lambda v, w: _fields(v, w, limit=_int(), used=_int()))
+    out["neurons"] = [_neuron(i, sizes, rd)(n, f"neurons[{i}]") for i, n in enumerate(neurons)]
+    out["problem"] = prob
+    return out
 
 
 def _algebraic_conv(text: str, where: str) -> Any:
@@ -424,7 +394,7 @@ def _parse(raw: Any) -> tuple[dict, _Field]:
     alg = bool(irrational)
     cert = _structure(raw, _Reader(_algebraic_conv if alg else _fraction_conv))
     p = cert["problem"]
-    if p["ap"] == p["am"]:
+    if p["alpha_plus"] == p["alpha_minus"]:
         raise CFE("alpha_plus = alpha_minus is excluded", "problem.activation")
     return cert, _Field(alg)
 
@@ -457,7 +427,7 @@ class _Checker:
         self.checked: list[str] = []
         p = cert["problem"]
         self.X, self.Y, self.W, self.H = p["X"], p["Y"], p["W"], p["H"]
-        self.ap, self.am = p["ap"], p["am"]
+        self.ap, self.am = p["alpha_plus"], p["alpha_minus"]
         self.K, self.d, self.J, self.I = len(self.X), len(self.X[0]), len(self.Y[0]), len(self.W)
         self.Xn, self.Dx = field.clear_rows(self.X)
         self._reps: dict[int, tuple] = {}
@@ -582,10 +552,25 @@ class _Checker:
             return index.get(n, len(lines))
         return next((l for l, m in enumerate(lines) if all(a == b for a, b in zip(m, n))), len(lines))
 
+    def _show(self, n: tuple) -> list:
+        """A kink line as the schema writes it: a primitive integer vector."""
+        if self.f.algebraic:
+            return list(n)
+        ints, _ = self.f.clear(list(n))
+        g = math.gcd(*ints)
+        return [a // g for a in ints]
+
     def _spend(self, n: int) -> None:
         if self.used + n > self.budget:
             raise _BudgetExceeded
         self.used += n
+
+    def _F_form(self, i: int) -> tuple[list, list]:
+        """(ℓ, γ) of F_i = Σ_j h_ji φ_ji."""
+        lines, ell, gam = self._rep(i)
+        h = self._hcol(i)
+        return ([sum((h[j] * ell[j][t] for j in range(self.J)), 0) for t in range(self.d)],
+                [sum((h[j] * gam[j][l] for j in range(self.J)), 0) for l in range(len(lines))])
 
     def _analysis(self, i: int) -> tuple[bool, bool, Any]:
         """(F_i ≥ 0 on T_i, escape: ∃v F_i(v)=0≠φ_ji(v), c_i) — c_i is 0 for escape."""
@@ -593,8 +578,7 @@ class _Checker:
             return self._ana[i]
         lines, ell, gam = self._rep(i)
         J, h, div = self.J, self._hcol(i), self.f.div
-        ellF = [sum((h[j] * ell[j][t] for j in range(J)), 0) for t in range(self.d)]
-        gamF = [sum((h[j] * gam[j][l] for j in range(J)), 0) for l in range(len(lines))]
+        ellF, gamF = self._F_form(i)
         if _zero(ellF) and _zero(gamF):  # F_i ≡ 0: escape iff some φ_ji ≢ 0
             esc = not all(_zero(ell[j]) and _zero(gam[j]) for j in range(J))
             self._ana[i] = (True, esc, 0 if esc else INF)
@@ -664,7 +648,7 @@ class _Checker:
 
     def check_tangential(self, i: int) -> None:
         t, w = self.c["neurons"][i]["tangential"], f"neurons[{i}].tangential"
-        lines, ell, gam = self._rep(i)
+        lines = self._rep(i)[0]
         canon = []
         for a, v in enumerate(t["lines"]):
             p = next((s for s, x in enumerate(v) if x != 0), None)
@@ -676,30 +660,27 @@ class _Checker:
         found = {self._find(lines, index, n) for n in canon}
         if len(canon) != len(lines) or len(lines) in found or len(found) != len(lines):
             self._fail(f"{w}.lines: certificate says {_fmt(t['lines'])}, recomputed the kink lines "
-                       f"{_fmt([list(n) for n in lines])} (up to positive scaling)")
+                       f"{_fmt([self._show(n) for n in lines])} (up to positive scaling)")
         method = t["method"]
-        h = self._hcol(i)
-        if method == "linear" and lines:
-            self._fail(f"{w}.method: 'linear' but neuron {i} has {len(lines)} kink line(s)")
+        if method == "lineality" and (t["witness"] is None or t["nonnegative"] is not False):
+            self._fail(f"{w}.method: 'lineality' requires a negative witness and nonnegative false")
         if method == "separable":
             span = _Span(self.f.div)
             if not all(span.add(n) for n in lines):
                 self._fail(f"{w}.method: 'separable' but the kink normals are linearly dependent")
         if method == "zero-form":
-            ellF = [sum((h[j] * ell[j][s] for j in range(self.J)), 0) for s in range(self.d)]
-            gamF = [sum((h[j] * gam[j][l] for j in range(self.J)), 0) for l in range(len(lines))]
-            if not (_zero(ellF) and _zero(gamF)):
+            if not all(_zero(part) for part in self._F_form(i)):
                 self._fail(f"{w}.method: 'zero-form' but F_{i} is not identically zero")
         wit = t["witness"]
         if wit is not None:
             F = self._F(i, wit["v"])
-            ok = self._cmp(f"{w}.witness.F", wit["F"], F)
+            self._cmp(f"{w}.witness.F", wit["F"], F)
             if _dot(wit["v"], self.W[i]) != 0:
                 self._fail(f"{w}.witness.v: not tangential (v·w_{i} ≠ 0)")
             elif F >= 0:
                 self._fail(f"{w}.witness: F_{i}(v) = {F} is not negative")
-            elif ok:
-                self._evidence = True
+            else:
+                self._evidence = True  # Definition 3.3, condition 3 fails
         if t["nonnegative"] is not None:
             self._cmp(f"{w}.nonnegative", t["nonnegative"], self._analysis(i)[0])
         if t["c"] is not None:
@@ -722,6 +703,7 @@ class _Checker:
         p, w, f = self.c["witness"][name], f"witness.{name}", self.f
         if p["kind"] != name:
             self._fail(f"{w}.kind: certificate says {p['kind']}, expected {name}")
+        p = dict(p, **p["direction"])
         moved = [i for i in range(self.I)
                  if not _zero(p["W"][i]) or any(p["H"][j][i] != 0 for j in range(self.J))]
         if p["neuron"] is not None and any(i != p["neuron"] for i in moved):

@@ -100,6 +100,29 @@ def _signs(a: np.ndarray) -> np.ndarray:
     return out.reshape(a.shape)
 
 
+def min_ratio(a: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Row-wise minimum of the fractions ``a/b`` (``a ≥ 0``, ``b ≥ 0``; ``b = 0``
+    means +∞), exactly, by a tournament of integer cross-multiplications.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> min_ratio(np.array([[3, 1, 5]]), np.array([[4, 0, 9]]))
+    (array([5]), array([9]))
+    """
+    while a.shape[1] > 1:
+        if a.shape[1] % 2:
+            pad = np.zeros((a.shape[0], 1), dtype=np.int64)
+            a = np.concatenate([a, pad + 1], axis=1)
+            b = np.concatenate([b, pad], axis=1)
+        h = a.shape[1] // 2
+        a1, a2, b1, b2 = a[:, :h], a[:, h:], b[:, :h], b[:, h:]
+        take = _emul(a2, b1, True) < _emul(a1, b2, True)
+        a = np.where(take, a2, a1)
+        b = np.where(take, b2, b1)
+    return a[:, 0], b[:, 0]
+
+
 def scaled_rows(problem: Problem) -> tuple[tuple[np.ndarray, list[int]], ...]:
     """``(Xn, xd), (Wn, wd), (Hᵀn, hd), (Yn, yd)``: numerators and row denominators.
 
@@ -175,6 +198,22 @@ class Evaluation:
         """All residuals, |K|×|J|."""
         p = self.problem
         return tuple(tuple(self.e(k, j) for j in range(p.n_outputs)) for k in range(p.n_samples))
+
+    def rho_w_fraction(self) -> tuple[int, int]:
+        """``(num, den)`` of ``min_{i,k∉K⁰(i)} |w_i·x_k|/‖x_k‖₁`` (rational problems;
+        ``den = 0`` when every sample is a kink sample of every neuron)."""
+        Xn = self.problem.scaled[0][0]
+        N = np.abs(Xn).sum(axis=1) if Xn.dtype != object else np.array(
+            [sum(abs(int(c)) for c in row) for row in Xn], dtype=object)
+        a = np.abs(self._z)
+        b = np.broadcast_to(N, a.shape)
+        kink = self.signs == 0
+        a = np.where(kink, 1, a)
+        b = np.where(kink, 0, b)
+        ra, rb = min_ratio(a, b)
+        wd = _int_array(self._wd)
+        ga, gb = min_ratio(ra[None, :], _emul(rb, wd, True)[None, :])
+        return int(ga[0]), int(gb[0])
 
     def plain_neurons(self) -> np.ndarray:
         """Boolean mask of neurons with no kink sample and every ``d_ji = 0``.

@@ -217,13 +217,14 @@ class Problem:
         return tuple(row[i] for row in self.H)
 
     def with_params(self, W: Sequence[Sequence[Any]], H: Sequence[Sequence[Any]]) -> "Problem":
-        """The same data and activation at another point ``(W, H)``."""
+        """The same data and activation at another point ``(W, H)`` (any width)."""
+        Wm = parse_matrix(list(map(list, W)), "W", cols=self.dim)
         return Problem(
             self.activation,
             self.X,
             self.Y,
-            parse_matrix(list(map(list, W)), "W", self.n_neurons, self.dim),
-            parse_matrix(list(map(list, H)), "H", self.n_outputs, self.n_neurons),
+            Wm,
+            parse_matrix(list(map(list, H)), "H", self.n_outputs, len(Wm)),
         )
 
     @cached_property

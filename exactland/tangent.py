@@ -23,6 +23,7 @@ tried, against an explicit budget.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 from itertools import combinations
 from typing import Any, Iterator, Sequence
 
@@ -80,22 +81,40 @@ class Budget:
 class Arrangement:
     """The central arrangement of kink hyperplanes ``{n_l·v = 0}`` in R^d.
 
+    ``basis`` and ``lineality`` are computed on first use only (a neuron
+    whose forms vanish identically never needs them).
+
     Attributes
     ----------
     dim : int
         d.
     lines : tuple of vectors
         One canonical normal per distinct kink line.
-    basis : tuple of int
-        Indices of lines forming a basis of ``span(n_l)``.
-    lineality : tuple of vectors
-        A basis of ``Λ = {v : n_l·v = 0 ∀l}``.
+    one : exact number
+        The field's unit.
     """
 
     dim: int
     lines: tuple[Vector, ...]
-    basis: tuple[int, ...]
-    lineality: tuple[Vector, ...]
+    one: Any = field(repr=False)
+
+    @cached_property
+    def basis(self) -> tuple[int, ...]:
+        """Indices of lines forming a basis of ``span(n_l)``."""
+        if not self.lines:
+            return ()
+        cols = [[n[c] for n in self.lines] for c in range(self.dim)]
+        return tuple(rref(cols, len(self.lines))[1])
+
+    @cached_property
+    def lineality(self) -> tuple[Vector, ...]:
+        """A basis of ``Λ = {v : n_l·v = 0 ∀l}``."""
+        if not self.lines:
+            zero = self.one - self.one
+            return tuple(
+                tuple(self.one if a == b else zero for b in range(self.dim)) for a in range(self.dim)
+            )
+        return tuple(nullspace([self.lines[l] for l in self.basis], self.dim, self.one))
 
     @property
     def rank(self) -> int:
@@ -148,16 +167,7 @@ def arrangement(
             index[key] = len(lines)
             lines.append(n)
         assignment.append((index[key], lam))
-    if lines:
-        cols = [[lines[l][c] for l in range(len(lines))] for c in range(dim)]
-        _, piv = rref(cols, len(lines))
-        basis = tuple(piv)
-    else:
-        basis = ()
-    lin = tuple(nullspace(lines, dim, one)) if lines else tuple(
-        tuple(one if a == b else one - one for b in range(dim)) for a in range(dim)
-    )
-    return Arrangement(dim, tuple(lines), basis, lin), assignment
+    return Arrangement(dim, tuple(lines), one), assignment
 
 
 def _key(n: Vector) -> Any:

@@ -65,7 +65,7 @@ def origin_saddle() -> dict:
     Neuron 0 is the zero neuron: every z_0k = 0, so K⁰(0) = K, d_0 = 0,
     ∂L/∂h_0 = 0 and F_0 = h_0 φ_0 ≡ 0 ("zero-form").  Neuron 1 is dead:
     z_1k = -x_k - 5 in {-4, -4.4, -4.9, -5.3, -5.7}, all < 0, so with a- = 0
-    it adds nothing and d_1 = 0, φ_1 ≡ 0 (no kink, "linear", c = inf).
+    it adds nothing and d_1 = 0, φ_1 ≡ 0 (no kink, "zero-form", c = inf).
     ŷ = 0, e_k = -y_k, L = ½ Σ y² = 0.0953 = 953/10000.
     Escape witness of neuron 0: v = (0, 1), x_k·v = 1 > 0 for every k, so
     φ_0(v) = Σ e_k = -Σ y = -11/50 ≠ 0 and F_0(v) = 0.
@@ -85,7 +85,7 @@ def origin_saddle() -> dict:
                 {"is_escape": True,
                  "witness": {"j": 0, "v": ["0", "1"], "F": "0", "phi": "-11/50"}})
     n1 = neuron(1, [], [-1] * 5, [["0", "0"]], ["0"], "0",
-                tangential("linear", [], True, c="inf"),
+                tangential("zero-form", [], True, c="inf"),
                 {"is_escape": False, "witness": None})
     descent = path("descent", [["0", "1"], ["0", "0"]], [["1", "0"]], None,
                    ["953/10000", "0", "-11/50", "0", "5/2"], 2, "1/10", "1867/20000", 0,
@@ -109,7 +109,7 @@ def not_stationary() -> dict:
     """
     problem = {"activation": RELU, "X": PAPER_X, "Y": PAPER_Y, "W": [["0", "1"]], "H": [["1"]]}
     n0 = neuron(0, [], [1] * 5, [["-49/125", "239/50"]], ["239/50"], "239/50",
-                tangential("linear", [], False, witness={"v": ["1", "0"], "F": "-49/125"}), None)
+                tangential("lineality", [], False, witness={"v": ["1", "0"], "F": "-49/125"}), None)
     descent = path("descent", [["0", "-1"]], [["0"]], "1",
                    ["23753/10000", "-239/50", "5/2", "0", "0"], 1, "1/10", "19223/10000", 0)
     return certificate(problem, "not-stationary", "23753/10000", False, [], [n0],
@@ -126,7 +126,7 @@ def zero_loss_minimum() -> dict:
     problem = {"activation": RELU, "X": [["1", "0"], ["0", "1"], ["-1", "-1"]],
                "Y": [["2"], ["1"], ["0"]], "W": [["1", "1/2"]], "H": [["2"]]}
     n0 = neuron(0, [], [1, 1, -1], [["0", "0"]], ["0"], "0",
-                tangential("linear", [], True, c="inf"), {"is_escape": False, "witness": None})
+                tangential("zero-form", [], True, c="inf"), {"is_escape": False, "witness": None})
     return certificate(problem, "type-1-minimum", "0", True, [], [n0], None, False, True,
                        "1/2", {"rho_w": "1/2", "rho_h": "inf", "c": ["inf"]})
 
@@ -148,13 +148,33 @@ def kink_minimum(h: str = "1", y0: str = "1") -> dict:
                        "1", {"rho_w": "1", "rho_h": h, "c": [h]})
 
 
+def rays_minimum(y: tuple[str, str, str] = ("-1", "-1", "-1")) -> dict:
+    """x = (1,0), (0,1), (1,1); y = -1, -1, -1; w = 0, h = 1, ReLU: dependent normals.
+
+    w = 0: every sample is a kink, ŷ = 0, e = -y = (1, 1, 1), L = ½·3 = 3/2, d = 0.
+    Three lines of rank 2 ("rays"): the extreme rays are ±(0,1), ±(1,0), ±(1,-1)
+    (orthogonal to one line each).  φ(v) = max(v1,0) + max(v2,0) + max(v1+v2,0) = F
+    (h = 1) is ≥ 0; F = 0 forces φ = 0 (no escape); F/|φ| = 1, so c = 1.
+    No sample is off a kink: rho_w = inf, radius = min(inf, 1/1) = 1.  Every
+    rho(z) = rho(0) = 0, so local_maximum_possible is true.
+    """
+    problem = {"activation": RELU, "X": [["1", "0"], ["0", "1"], ["1", "1"]],
+               "Y": [[v] for v in y], "W": [["0", "0"]], "H": [["1"]]}
+    n0 = neuron(0, [0, 1, 2], [0, 0, 0], [["0", "0"]], ["0"], "0",
+                tangential("rays", [["1", "0"], ["0", "1"], ["1", "1"]], True, 6, "1"),
+                {"is_escape": False, "witness": None})
+    return certificate(problem, "type-1-minimum", "3/2", True, [], [n0], None, True, False,
+                       "1", {"rho_w": "inf", "rho_h": "1", "c": ["1"]})
+
+
 def assert_invalid(report: CheckReport, field: str) -> None:
     assert not report.valid
     assert any(r.startswith(field) for r in report.reasons), report.reasons
 
 
 # ------------------------------------------------------------------ valid ones
-@pytest.mark.parametrize("make", [origin_saddle, not_stationary, zero_loss_minimum, kink_minimum])
+@pytest.mark.parametrize("make", [origin_saddle, not_stationary, zero_loss_minimum, kink_minimum,
+                                  rays_minimum])
 def test_hand_certificates_are_valid(make: Any) -> None:
     report = check_certificate(make())
     assert report.valid, report.reasons
@@ -164,8 +184,7 @@ def test_hand_certificates_are_valid(make: Any) -> None:
 def test_single_neuron_origin_is_a_saddle() -> None:
     # Drop the dead neuron: every neuron at the origin is an escape neuron.
     cert = origin_saddle()
-    for M in (cert["problem"]["W"],):
-        del M[1]
+    del cert["problem"]["W"][1]
     del cert["problem"]["H"][0][1]
     del cert["neurons"][1]
     for p in cert["witness"].values():
@@ -184,6 +203,10 @@ def test_json_text_and_path(tmp_path: pathlib.Path) -> None:
 
 def test_algebraic_certificate() -> None:
     pytest.importorskip("exactland.numbers")
+    # "sqrt(1)" is not a plain rational string: every number goes through parse_exact.
+    cert = origin_saddle()
+    cert["problem"]["X"][1][1] = "sqrt(1)"
+    assert check_certificate(cert).valid
     # kink_minimum with h = y0 = sqrt(2): e = (0, 1), c = sqrt(2), rho_h = sqrt(2).
     cert = kink_minimum("sqrt(2)", "sqrt(2)")
     assert check_certificate(cert).valid
@@ -192,10 +215,14 @@ def test_algebraic_certificate() -> None:
 
 
 # ------------------------------------------------------------------ tampering
-def tampered(make: Any, edit: Any) -> CheckReport:
+def tampered_cert(make: Any, edit: Any) -> dict:
     cert = copy.deepcopy(make())
     edit(cert)
-    return check_certificate(cert)
+    return cert
+
+
+def tampered(make: Any, edit: Any) -> CheckReport:
+    return check_certificate(tampered_cert(make, edit))
 
 
 def test_wrong_loss() -> None:
@@ -270,9 +297,40 @@ def test_wrong_verdicts() -> None:
     assert_invalid(r, "local_maximum_possible")
 
 
+def test_rays_claims() -> None:
+    # y = (1, 1, -1): e = (-1, -1, 1), L = 3/2 still, but
+    # F(1, -1) = -max(1,0) - max(-1,0) + max(0,0) = -1 < 0: not stationary.
+    r = check_certificate(rays_minimum(("1", "1", "-1")))
+    assert_invalid(r, "neurons[0].tangential.nonnegative")
+    assert_invalid(r, "stationary")
+    assert_invalid(tampered(rays_minimum, lambda c: c["neurons"][0]["tangential"].update(c="2")),
+                   "neurons[0].tangential.c")
+    r = tampered(rays_minimum, lambda c: c["neurons"][0]["tangential"].update(
+        lines=[["1", "0"], ["0", "1"], ["1", "-1"]]))
+    assert_invalid(r, "neurons[0].tangential.lines")
+
+
+def test_undecided() -> None:
+    def undecided(c: dict) -> None:
+        c.update(verdict="undecided", witness=None, reason="no descent witness was tried")
+    assert check_certificate(tampered_cert(origin_saddle, undecided)).valid
+    r = tampered(origin_saddle, lambda c: (undecided(c), c.update(reason="")))
+    assert_invalid(r, "reason")
+
+
 def test_budget_exceeded() -> None:
     report = check_certificate(kink_minimum(), budget=0)
     assert not report.valid and "checker budget exceeded" in report.reasons
+    # w = 0, h = 1 and 40 kink samples in general position in d = 6: C(40, 5)
+    # subsets; a small budget stops the enumeration at once.
+    X = [[str((k * 7 + q * q * (k + 3)) % 11 - 5) for q in range(6)] for k in range(40)]
+    problem = {"activation": RELU, "X": X, "Y": [["-1"]] * 40, "W": [["0"] * 6], "H": [["1"]]}
+    n0 = neuron(0, list(range(40)), [0] * 40, [["0"] * 6], ["0"], "0",
+                tangential("rays", [], True), None)
+    cert = certificate(problem, "undecided", "20", None, [], [n0], None, True, False)
+    cert["reason"] = "budget"
+    report = check_certificate(cert, budget=1000)
+    assert "checker budget exceeded" in report.reasons
 
 
 # ------------------------------------------------------------------ malformed
