@@ -8,7 +8,6 @@ rational arithmetic and does not use the code that found the certificate.
 from __future__ import annotations
 
 import json
-import sys
 from dataclasses import dataclass
 from enum import Enum
 from typing import TYPE_CHECKING, Any
@@ -229,7 +228,6 @@ class Certificate:
 
     def to_json(self, indent: int | None = 1) -> str:
         """The certificate as JSON text (schema ``exactland-certificate/1``)."""
-        sys.set_int_max_str_digits(0)
         return json.dumps(self.to_dict(), indent=indent)
 
     def verify(self) -> "CheckReport":

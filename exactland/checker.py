@@ -371,7 +371,25 @@ def _algebraic_conv(text: str, where: str) -> Any:
         raise CFE(f"{text!r} is not an exact number ({exc})", where) from exc
 
 
+def _long_int(digits: str) -> int:
+    """``int(digits)`` for decimal strings of any length (Python refuses more than
+    4300 digits in one conversion; convert in chunks, leaving the global limit alone)."""
+    sign = -1 if digits.startswith("-") else 1
+    digits = digits.lstrip("+-")
+    value = 0
+    for start in range(0, len(digits), 4000):
+        chunk = digits[start:start + 4000]
+        value = value * 10 ** len(chunk) + int(chunk)
+    return sign * value
+
+
 def _fraction_conv(text: str, where: str) -> Fraction:
+    big = re.fullmatch(r"\s*([+-]?\d+)\s*(?:/\s*(\d+))?\s*", text)
+    if big and len(text) > 4000:
+        den = _long_int(big.group(2)) if big.group(2) else 1
+        if den == 0:
+            raise CFE(f"{text[:40]}...: division by zero", where)
+        return Fraction(_long_int(big.group(1)), den)
     m = re.search(r"[eE]([+-]?\d+)$", text.strip())
     if m and abs(int(m.group(1))) > 100_000:
         raise CFE(f"{text!r} has an exponent beyond 10**100000", where)

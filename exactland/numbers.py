@@ -580,7 +580,7 @@ def to_str(x: Any) -> str:
     ('-7/25', '3', '1/2 + sqrt(5)/2')
     """
     q = _rational(x)
-    return str(x) if q is None else str(Fraction(int(q.p), int(q.q)))
+    return str(x) if q is None else str(q)  # flint's str: no 4300-digit limit
 
 
 def sign(x: Any) -> int:

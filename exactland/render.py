@@ -6,7 +6,7 @@ from typing import Any
 from .certificate import Certificate, Verdict
 from .numbers import to_str
 
-__all__ = ["summary"]
+__all__ = ["polynomial", "summary"]
 
 
 def _v(v: Any) -> str:
@@ -15,6 +15,27 @@ def _v(v: Any) -> str:
 
 def _s(x: Any) -> str:
     return x if isinstance(x, str) else to_str(x)
+
+
+def polynomial(coeffs: Any, var: str = "t") -> str:
+    """``c0 + c1 t + …`` with exact coefficients, zero terms dropped.
+
+    Examples
+    --------
+    >>> from flint import fmpq
+    >>> polynomial([fmpq(9, 2), fmpq(-9, 20), fmpq(0), fmpq(1)])
+    '9/2 - 9/20 t + t^3'
+    """
+    out = ""
+    for n, c in enumerate(coeffs):
+        if c == 0:
+            continue
+        neg = c < 0
+        mag = -c if neg else c
+        body = to_str(mag) if n == 0 or mag != 1 else ""
+        term = body + ("" if n == 0 else ((" " if body else "") + var + ("" if n == 1 else f"^{n}")))
+        out += (" - " if neg else " + ") + term if out else ("-" if neg else "") + term
+    return out or "0"
 
 
 def summary(cert: Certificate, *, max_neurons: int = 12) -> str:
@@ -59,7 +80,7 @@ def summary(cert: Certificate, *, max_neurons: int = 12) -> str:
     if d is not None:
         lines.append(
             f"descent path: neuron {d.neuron}, dh = {_v(d.dh)}, dw = {_v(d.dw)}; "
-            f"L(P + tD) = " + " + ".join(f"{to_str(c)} t^{n}" for n, c in enumerate(d.coefficients) if c != 0)
+            f"L(P + tD) = {polynomial(d.coefficients)}"
             + (f" for 0 <= t < {to_str(d.t_max)}" if d.t_max is not None else " for all t >= 0")
         )
         lines.append(f"  at t = {to_str(d.t)}: L = {to_str(d.loss)} < {to_str(cert.loss)}")

@@ -333,3 +333,28 @@ def test_appendix_i02_third_saddle_numbers():
     assert h1 * dot(d1, v) + h2 * dot(d2, v) == F("0.0282498")
     # ṽ is only approximately tangential: w·ṽ = -0.1176 + 0.1197 = 0.0021
     assert dot(w, v) == F("0.0021")
+
+
+def test_section_411_final_local_minimum_exactly():
+    # The paper's training ends at MSE 0.027885962 (Section 4.1.1).  Group 1 is stuck at
+    # w ∝ (-1, 0.7) ⟂ x5, so rho(w·x_k) = 0.7 - x_k on k ≤ 4 and 0 at x5 = 0.7: an affine
+    # function of x on all five samples.  Group 2 is active everywhere.  Hence the network
+    # is the least-squares line through the 5 points:  x̄ = -0.14, ȳ = 0.044,
+    # Sxx = 1.95 - 5·0.0196 = 1.852, Sxy = -0.308 + 0.0308 = -0.2772, Syy = 0.1906 - 0.00968
+    # = 0.18092;  slope = -0.2772/1.852 = -693/4630, intercept = 0.044 + 0.14·slope = 1067/46300;
+    # L = ½ (Syy - Sxy²/Sxx) = ½ (2094149 - 480249)/11575000 = 16139/231500.
+    # With h_0 = 1/8:  b = slope + 1/8 = -457/18520, c = intercept - 0.7/8 = -11937/185200,
+    # group 2 is w_1 = (-b, -c), h_1 = -1  (w_1·x_k = -(b x_k + c) > 0 on all samples).
+    # Stationarity at the kink: Σ_k e_k (x_k, 1) = 0 (normal equations), so
+    # d_0 = Σ_{k≤4} e_k x_k = -e5 x5 and F_0(λ x5) = h_0 e5 ‖x5‖² (relu(λ) - λ) ≥ 0
+    # (e5 = ŷ5 - y5 > 0): zero along +x5, positive along -x5 — the one-sided slopes.
+    # No zero neuron, |J| = 1 and h ≠ 0: type-1 minimum.  c_0 = |h_0| = 1/8;
+    # rho_w: neuron 1 at x = -1 gives (4570·(-1) + 11937)/185200 / 2 = 7367/370400 (smallest).
+    cert = exactland.certify(load_example("final-minimum"))
+    assert frac(cert.loss) == Fr(16139, 231500)
+    assert frac(cert.loss) * 2 / 5 == Fr(32278, 1157500)  # MSE 0.02788596112..., paper: 0.027885962
+    assert cert.verdict is exactland.Verdict.TYPE_1_MINIMUM
+    assert cert.neurons[0].kink_set == (4,)
+    assert frac(cert.radius_constants.c[0]) == Fr(1, 8)
+    assert frac(cert.radius) == Fr(7367, 370400)
+    assert cert.verify().valid
