@@ -27,7 +27,7 @@ from .kinks import NeuronData, neuron_data
 from .linalg import dot
 from .network import Evaluation, evaluate
 from .numbers import sign
-from .paths import PathWitness, neuron_path
+from .paths import PathWitness, activation_increments, neuron_path
 from .problem import Problem
 from .stationarity import TangentialAnalysis, tangential_analysis
 from .tangent import Budget
@@ -43,15 +43,9 @@ def _unit(J: int, j: int, value: Any) -> tuple[Any, ...]:
 
 
 def _activation_terms(ev: Evaluation, i: int, v: Vector) -> tuple[Any, Any, Any]:
-    """``R = Σ rho_k²``, ``S = Σ rho_k ψ_k``, ``Ψ = Σ ψ_k²`` for Δw_i = v (paths.py)."""
-    p = ev.problem
-    act = p.activation
+    """``R = Σ rho_k²``, ``S = Σ rho_k ψ_k``, ``Ψ = Σ ψ_k²`` for ``Δw_i = v``."""
     R = S = Psi = fmpq(0)
-    for k, x in enumerate(p.X):
-        s = int(ev.signs[i, k])
-        dz = dot(v, x)
-        psi = act(dz) if s == 0 else act.slope(s) * dz
-        a = ev.rho(i, k)
+    for a, psi in activation_increments(ev, i, v)[0]:
         R, S, Psi = R + a * a, S + a * psi, Psi + psi * psi
     return R, S, Psi
 

@@ -21,7 +21,7 @@ from .linalg import dot
 from .network import Evaluation
 from .numbers import sign
 
-__all__ = ["PathWitness", "neuron_path"]
+__all__ = ["PathWitness", "activation_increments", "neuron_path"]
 
 Vector = tuple[Any, ...]
 
@@ -80,6 +80,37 @@ def _poly(coeffs: Sequence[Any], t: Any) -> Any:
     return acc
 
 
+def activation_increments(
+    ev: Evaluation, i: int, dw: Sequence[Any]
+) -> tuple[list[tuple[Any, Any]], Any]:
+    """``(A_k, B_k)`` with ``rho((w_i + tΔw)·x_k) = A_k + t B_k`` on ``[0, t_max)``.
+
+    Returns
+    -------
+    AB : list of pairs
+        ``A_k = rho(w_i·x_k)``; ``B_k = rho'(w_i·x_k)(Δw·x_k)`` off the kink set,
+        ``rho(Δw·x_k)`` on it.
+    t_max : exact number or None
+        First t at which a sample outside the kink set changes side.
+    """
+    act = ev.problem.activation
+    t_max: Any = None
+    AB: list[tuple[Any, Any]] = []
+    for k, x in enumerate(ev.problem.X):
+        s = int(ev.signs[i, k])
+        dz = dot(dw, x)
+        if s == 0:
+            B = act(dz)
+        else:
+            B = act.slope(s) * dz
+            if sign(dz) == -s:
+                flip = abs(ev.z(i, k)) / abs(dz)
+                if t_max is None or flip < t_max:
+                    t_max = flip
+        AB.append((ev.rho(i, k), B))
+    return AB, t_max
+
+
 def neuron_path(
     ev: Evaluation, i: int, dh: Sequence[Any], dw: Sequence[Any], kind: str
 ) -> PathWitness | None:
@@ -113,22 +144,10 @@ def neuron_path(
     """
     p = ev.problem
     J = p.n_outputs
-    act = p.activation
     h = p.h_column(i)
-    t_max: Any = None
+    AB, t_max = activation_increments(ev, i, dw)
     e_t: list[tuple[Any, Any, Any]] = []
-    for k, x in enumerate(p.X):
-        s = int(ev.signs[i, k])
-        dz = dot(dw, x)
-        A = ev.rho(i, k)
-        if s == 0:
-            B = act(dz)
-        else:
-            B = act.slope(s) * dz
-            if sign(dz) == -s:
-                flip = abs(ev.z(i, k)) / abs(dz)
-                if t_max is None or flip < t_max:
-                    t_max = flip
+    for k, (A, B) in enumerate(AB):
         for j in range(J):
             e_t.append((ev.e(k, j), dh[j] * A + h[j] * B, dh[j] * B))
     c = [fmpq(0)] * 5
