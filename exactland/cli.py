@@ -38,8 +38,11 @@ def _parser() -> argparse.ArgumentParser:
                    f"(default {DEFAULT_BUDGET}); beyond it the verdict is 'undecided'")
     k = sub.add_parser("check", help="independently re-check a certificate (exit 0 valid, 1 invalid)")
     k.add_argument("certificate", help="certificate JSON file written by `certify --json`")
-    sub.add_parser("demo", help="certify and re-check every built-in example of the paper")
-    sub.add_parser("examples", help="list the built-in examples")
+    e = sub.add_parser("examples", help="list the built-in examples")
+    e.add_argument("--certify", action="store_true", help="certify and re-check each of them")
+    from .dynamics.cli import add_parsers as dynamics_parsers
+
+    dynamics_parsers(sub)
     return ap
 
 
@@ -70,7 +73,11 @@ def _check(args: argparse.Namespace) -> int:
     return 1
 
 
-def _demo() -> int:
+def _examples(certify_them: bool) -> int:
+    if not certify_them:
+        for name in example_names():
+            print(f"{name}: {example_description(name)}")
+        return 0
     for name in example_names():
         cert = certify(load_example(name))
         report = cert.verify()
@@ -89,11 +96,11 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _certify(args)
         if args.command == "check":
             return _check(args)
-        if args.command == "demo":
-            return _demo()
-        for name in example_names():
-            print(f"{name}: {example_description(name)}")
-        return 0
+        if args.command == "examples":
+            return _examples(args.certify)
+        from .dynamics.cli import run as dynamics_run
+
+        return dynamics_run(args)
     except ExactlandError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2

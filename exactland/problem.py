@@ -32,7 +32,7 @@ from .errors import (
 )
 from .numbers import parse_exact, sign, to_str
 
-__all__ = ["Activation", "Problem", "load", "parse_matrix"]
+__all__ = ["Activation", "Dataset", "Problem", "load", "load_data", "parse_matrix"]
 
 Matrix = tuple[tuple[Any, ...], ...]
 
@@ -138,6 +138,39 @@ def _transpose(m: Matrix) -> Matrix:
 
 
 @dataclass(frozen=True)
+class Dataset:
+    """Training data and activation without a parameter point (exact).
+
+    Examples
+    --------
+    >>> ds = load_data({"activation": {"alpha_plus": 1, "alpha_minus": 0},
+    ...                 "X": [["1", "0"], ["0", "1"]], "Y": [["1"], ["2"]]})
+    >>> ds.with_params([["1", "0"]], [["1"]]).n_neurons
+    1
+    """
+
+    activation: Activation
+    X: Matrix
+    Y: Matrix
+
+    def __post_init__(self) -> None:
+        if len(self.X[0]) < 2:
+            raise DimensionError(
+                "input dimension d = 1 is excluded (the paper's Section 2 assumes d > 1)", "X"
+            )
+        if len(self.Y) != len(self.X):
+            raise ShapeError(f"Y has {len(self.Y)} rows but X has {len(self.X)} samples", "Y")
+
+    def with_params(self, W: Sequence[Sequence[Any]], H: Sequence[Sequence[Any]]) -> "Problem":
+        """The problem at the point ``(W, H)`` (exact entries; any width)."""
+        Wm = parse_matrix(list(map(list, W)), "W", cols=len(self.X[0]))
+        return Problem(
+            self.activation, self.X, self.Y, Wm,
+            parse_matrix(list(map(list, H)), "H", len(self.Y[0]), len(Wm)),
+        )
+
+
+@dataclass(frozen=True)
 class Problem:
     """Training data, activation and a parameter point, all exact.
 
@@ -216,16 +249,14 @@ class Problem:
         """The output weights ``(h_ji)_j`` of neuron ``i``."""
         return tuple(row[i] for row in self.H)
 
+    @property
+    def dataset(self) -> Dataset:
+        """The data and activation alone."""
+        return Dataset(self.activation, self.X, self.Y)
+
     def with_params(self, W: Sequence[Sequence[Any]], H: Sequence[Sequence[Any]]) -> "Problem":
         """The same data and activation at another point ``(W, H)`` (any width)."""
-        Wm = parse_matrix(list(map(list, W)), "W", cols=self.dim)
-        return Problem(
-            self.activation,
-            self.X,
-            self.Y,
-            Wm,
-            parse_matrix(list(map(list, H)), "H", self.n_outputs, len(Wm)),
-        )
+        return self.dataset.with_params(W, H)
 
     @cached_property
     def rational(self) -> bool:
@@ -293,6 +324,34 @@ def read_json(path_or_text: str | pathlib.Path) -> Any:
     return _read_json_text(text, str(path))
 
 
+def _data_fields(
+    source: str | pathlib.Path | Mapping[str, Any], required: list[str]
+) -> tuple[Mapping[str, Any], Activation, Matrix, Matrix]:
+    data = source if isinstance(source, Mapping) else read_json(source)
+    if not isinstance(data, Mapping):
+        raise JSONFormatError("the problem must be a JSON object", "problem")
+    missing = [f for f in required if f not in data]
+    if missing:
+        raise JSONFormatError(f"missing field(s): {', '.join(missing)}", "problem")
+    unknown = sorted(set(data) - {"activation", "X", "Y", "W", "H", "name", "description"})
+    if unknown:
+        raise JSONFormatError(f"unknown field(s): {', '.join(unknown)}", "problem")
+    act = data["activation"]
+    if not isinstance(act, Mapping) or set(act) != {"alpha_plus", "alpha_minus"}:
+        raise JSONFormatError('must be {"alpha_plus": ..., "alpha_minus": ...}', "activation")
+    activation = Activation(
+        parse_exact(act["alpha_plus"], "activation.alpha_plus"),
+        parse_exact(act["alpha_minus"], "activation.alpha_minus"),
+    )
+    X = parse_matrix(data["X"], "X")
+    if len(X[0]) < 2:
+        raise DimensionError(
+            "input dimension d = 1 is excluded (the paper's Section 2 assumes d > 1)", "X"
+        )
+    Y = parse_matrix(data["Y"], "Y", rows=len(X))
+    return data, activation, X, Y
+
+
 def load(source: str | pathlib.Path | Mapping[str, Any]) -> Problem:
     """Load a problem from a JSON file path or an already parsed dict.
 
@@ -320,32 +379,19 @@ def load(source: str | pathlib.Path | Mapping[str, Any]) -> Problem:
     >>> p.Y[0][0]
     7/25
     """
-    data = source if isinstance(source, Mapping) else read_json(source)
-    if not isinstance(data, Mapping):
-        raise JSONFormatError("the problem must be a JSON object", "problem")
-    required = ["activation", "X", "Y", "W", "H"]
-    missing = [f for f in required if f not in data]
-    if missing:
-        raise JSONFormatError(f"missing field(s): {', '.join(missing)}", "problem")
-    unknown = sorted(set(data) - {"activation", "X", "Y", "W", "H", "name", "description"})
-    if unknown:
-        raise JSONFormatError(f"unknown field(s): {', '.join(unknown)}", "problem")
-    act = data["activation"]
-    if not isinstance(act, Mapping) or set(act) != {"alpha_plus", "alpha_minus"}:
-        raise JSONFormatError(
-            'must be {"alpha_plus": ..., "alpha_minus": ...}', "activation"
-        )
-    activation = Activation(
-        parse_exact(act["alpha_plus"], "activation.alpha_plus"),
-        parse_exact(act["alpha_minus"], "activation.alpha_minus"),
-    )
-    X = parse_matrix(data["X"], "X")
-    if len(X[0]) < 2:
-        raise DimensionError(
-            "input dimension d = 1 is excluded (the paper's Section 2 assumes d > 1)",
-            "X",
-        )
-    Y = parse_matrix(data["Y"], "Y", rows=len(X))
+    data, activation, X, Y = _data_fields(source, ["activation", "X", "Y", "W", "H"])
     W = parse_matrix(data["W"], "W", cols=len(X[0]))
     H = parse_matrix(data["H"], "H", rows=len(Y[0]), cols=len(W))
     return Problem(activation, X, Y, W, H)
+
+
+def load_data(source: str | pathlib.Path | Mapping[str, Any]) -> Dataset:
+    """Load the data and activation of a problem file; ``W`` and ``H`` may be absent.
+
+    Raises
+    ------
+    JSONFormatError, NotExactError, ShapeError, ActivationError, DimensionError
+        As :func:`load` (W and H are ignored when present).
+    """
+    _, activation, X, Y = _data_fields(source, ["activation", "X", "Y"])
+    return Dataset(activation, X, Y)

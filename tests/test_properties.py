@@ -248,8 +248,8 @@ def draw_mat(draw, r: int, c: int, elem=Q) -> Mat:
 
 
 @st.composite
-def random_points(draw, J: Optional[int] = None) -> Spec:
-    d = draw(st.sampled_from([2, 3]))
+def random_points(draw, J: Optional[int] = None, d: Optional[int] = None) -> Spec:
+    d = d or draw(st.sampled_from([2, 3]))
     K = draw(st.integers(1, 5))
     I = draw(st.integers(1, 3))  # noqa: E741
     J = J or draw(st.sampled_from([1, 2]))
@@ -258,8 +258,8 @@ def random_points(draw, J: Optional[int] = None) -> Spec:
 
 
 @st.composite
-def origin_points(draw, J: Optional[int] = None) -> Spec:
-    d = draw(st.sampled_from([2, 3]))
+def origin_points(draw, J: Optional[int] = None, d: Optional[int] = None) -> Spec:
+    d = d or draw(st.sampled_from([2, 3]))
     K = draw(st.integers(1, 5))
     I = draw(st.integers(1, 3))  # noqa: E741
     J = J or draw(st.sampled_from([1, 2]))
@@ -272,16 +272,20 @@ def origin_points(draw, J: Optional[int] = None) -> Spec:
 
 
 @st.composite
-def interpolating_points(draw, J: Optional[int] = None) -> Spec:
-    spec = draw(random_points(J))
+def interpolating_points(draw, J: Optional[int] = None, d: Optional[int] = None) -> Spec:
+    spec = draw(random_points(J, d))
     Y = tup(outputs(spec.act, spec.X, spec.W, spec.H))
     return replace(spec, Y=Y, expected=MINIMUM, family="interpolating")
 
 
 @st.composite
 def lsq_points(draw, J: Optional[int] = None, n_zero: Optional[int] = None,
-               act: Optional[tuple[Fr, Fr]] = None) -> Spec:
-    d = draw(st.sampled_from([2, 3]))
+               act: Optional[tuple[Fr, Fr]] = None, d: Optional[int] = None,
+               zero_h: bool = True) -> Spec:
+    """``zero_h=False``: the appended w = 0 neurons get random output weights
+    (their F_i = sum_j h_ji phi_j may then be negative somewhere: no prediction
+    here, the d = 2 oracle decides)."""
+    d = d or draw(st.sampled_from([2, 3]))
     K = draw(st.integers(d + 1, 5))
     J = J or draw(st.sampled_from([1, 2]))
     act = act or draw(ACT)
@@ -297,7 +301,8 @@ def lsq_points(draw, J: Optional[int] = None, n_zero: Optional[int] = None,
         W.append(u + (s * (bound + draw(QPOS)),))  # sign(w.x_k) = s for every k
     W += [(Fr(0),) * d] * n_zero
     I = len(W)  # noqa: E741
-    H = [[draw(Q) for _ in range(n_living)] + [Fr(0)] * n_zero for _ in range(J)]
+    H = [[draw(Q) for _ in range(n_living)]
+         + [Fr(0) if zero_h else draw(Q) for _ in range(n_zero)] for _ in range(J)]
     basis = null_space([[X[k][m] for k in range(K)] for m in range(d)], K)
     assert basis  # K > d
     E = [[Fr(0)] * J for _ in range(K)]
@@ -311,6 +316,8 @@ def lsq_points(draw, J: Optional[int] = None, n_zero: Optional[int] = None,
     spec = Spec(act, X, Y, tup(W), tup(H), None, f"lsq+{n_zero}zero")
     assert I >= 1
     expected = SADDLE if n_zero and zero_neuron_escapes(spec) else MINIMUM
+    if not zero_h:
+        return replace(spec, family=f"lsq+{n_zero}w0")
     return replace(spec, expected=expected)
 
 
@@ -319,7 +326,8 @@ SADDLE_OR_UNDECIDED = "saddle|undecided"
 
 
 @st.composite
-def kink_points(draw, J: Optional[int] = None, min_bias: bool = False) -> Spec:
+def kink_points(draw, J: Optional[int] = None, min_bias: bool = False,
+                d: Optional[int] = None) -> Spec:
     """Non-differentiable stationary points: residuals only on a kink line.
 
     Every neuron has w_i orthogonal to a vector x* (so every sample c_k x* lies
@@ -343,7 +351,7 @@ def kink_points(draw, J: Optional[int] = None, min_bias: bool = False) -> Spec:
     every s+-_i >= 0 and vanishes only if all P_j (M_j) vanish: no escape
     neuron, a (non-differentiable) type-1 minimum with finite constants c_i.
     """
-    d = draw(st.sampled_from([2, 3]))
+    d = d or draw(st.sampled_from([2, 3]))
     J = J or draw(st.sampled_from([1, 2]))
     act = draw(st.sampled_from(KINK_ACTS))
     xs = tuple(draw(Q) for _ in range(d))
@@ -405,8 +413,8 @@ def spec_of(problem: exactland.Problem, expected=None, family="teacher") -> Spec
 
 
 @st.composite
-def teacher_args(draw) -> dict:
-    dim = draw(st.sampled_from([2, 3]))
+def teacher_args(draw, dim: Optional[int] = None) -> dict:
+    dim = dim or draw(st.sampled_from([2, 3]))
     n_unfit = draw(st.integers(0, 2))
     n_samples = draw(st.integers(n_unfit + 1, 6))
     kinds = dict(n_living=draw(st.integers(0, 2)), n_kink=draw(st.integers(0, 1)),
@@ -417,8 +425,8 @@ def teacher_args(draw) -> dict:
 
 
 @st.composite
-def teacher_points(draw, n_zero: Optional[int] = None) -> Spec:
-    args = draw(teacher_args())
+def teacher_points(draw, n_zero: Optional[int] = None, dim: Optional[int] = None) -> Spec:
+    args = draw(teacher_args(dim))
     if n_zero is not None:
         args["n_zero"] = n_zero
         assume(args["n_living"] + args["n_kink"] + args["n_dead"] + n_zero >= 1)
@@ -441,6 +449,78 @@ def structural_points(J: Optional[int] = None):
 
 def any_points(J: Optional[int] = None):
     return st.one_of(random_points(J), structural_points(J))
+
+
+def perp(v: Sequence[Fr]) -> tuple[Fr, Fr]:
+    return (-v[1], v[0])
+
+
+def oracle_d2(spec: Spec) -> str:
+    """The verdict of any point with d = 2, decided by brute force from the
+    definitions (Lemma 3.2, Definitions 3.3 and 4.1, Theorem 4.2).
+
+    T_i is the line spanned by w_i^perp when w_i != 0, so F_i >= 0 on T_i iff
+    F_i(+-w_i^perp) >= 0.  When w_i = 0, T_i = R^2 and F_i is linear on every
+    cone of the kink arrangement: with two or more kink lines the cones are
+    pointed sectors spanned by rays +-x_k^perp; with one line the half-planes
+    are also controlled by +-x; with none F_i is linear (controlled by +-e_m).
+    So C = {+-x_k^perp, +-x_k, +-e_1, +-e_2} suffices: F_i >= 0 iff F_i >= 0 on
+    C, and (phi linear on each face of the zero set of F_i) neuron i escapes iff
+    some v in C has F_i(v) = 0 and some phi_ji(v) != 0.  An escape neuron with
+    h_.i = 0 gives a saddle for any |J| (t^2 coefficient min_a a.g + |a|^2 R/2
+    < 0 along (a, v)); with |J| = 1 every escape gives a saddle (Theorem 4.2).
+    """
+    assert spec.d == 2
+    act, J = spec.act, spec.J
+    e = spec.residuals()
+    esc_zero_h = esc_other = False
+    not_stat = False
+    for i, w in enumerate(spec.W):
+        z = [dotf(w, x) for x in spec.X]
+        dvec = [[sum(((act[0] if zk > 0 else act[1]) * e[k][j] * spec.X[k][m]
+                      for k, zk in enumerate(z) if zk != 0), Fr(0)) for m in range(2)]
+                for j in range(J)]
+        if any(dotf(w, dvec[j]) != 0 for j in range(J)):
+            return NOT_STATIONARY  # dL/dh_ji = w_i.d_ji != 0 (eq. 4)
+        kinks = [k for k, zk in enumerate(z) if zk == 0]
+
+        def phi(j: int, v) -> Fr:
+            return dotf(dvec[j], v) + sum((e[k][j] * rho(act, dotf(spec.X[k], v))
+                                           for k in kinks), Fr(0))
+
+        if any(c != 0 for c in w):
+            cand = [perp(w), tuple(-c for c in perp(w))]
+        else:
+            cand = [(Fr(1), Fr(0)), (Fr(-1), Fr(0)), (Fr(0), Fr(1)), (Fr(0), Fr(-1))]
+            for x in spec.X:
+                if any(c != 0 for c in x):
+                    cand += [perp(x), tuple(-c for c in perp(x)), tuple(x),
+                             tuple(-c for c in x)]
+        h = [spec.H[j][i] for j in range(J)]
+        for v in cand:
+            phis = [phi(j, v) for j in range(J)]
+            F = dotf(h, phis)
+            if F < 0:
+                not_stat = True
+            elif F == 0 and any(p != 0 for p in phis):
+                if all(hj == 0 for hj in h):
+                    esc_zero_h = True
+                else:
+                    esc_other = True
+    if not_stat:
+        return NOT_STATIONARY
+    if not (esc_zero_h or esc_other):
+        return MINIMUM
+    if J == 1 or esc_zero_h:
+        return SADDLE
+    return SADDLE_OR_UNDECIDED
+
+
+def d2_points():
+    return st.one_of(random_points(d=2), origin_points(d=2), interpolating_points(d=2),
+                     lsq_points(d=2), lsq_points(d=2, zero_h=False),
+                     lsq_points(d=2, zero_h=False, n_zero=2), kink_points(d=2),
+                     kink_points(d=2, min_bias=True), teacher_points(dim=2))
 
 
 # ===================================================================== helpers
@@ -867,3 +947,15 @@ def test_all_kink_neuron_budget(ys: list[Fr], h: Fr) -> None:
         assert coeffs[1] < 0  # a negative tangential slope F(v) < 0: first order
     assert_valid(small)
     assert_valid(full)
+
+
+@settings(max_examples=120, **SETTINGS)
+@given(d2_points())
+def test_d2_verdict_matches_brute_force_oracle(spec: Spec) -> None:
+    want = oracle_d2(spec)
+    if spec.expected is not None:  # two independent predictions must agree
+        assert want == spec.expected
+    cert = certify(spec)
+    assert cert.verdict.value in want.split("|"), (spec.family, want)
+    assert fr(cert.loss) == spec.loss()
+    assert_valid(cert)

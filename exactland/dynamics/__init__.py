@@ -1,0 +1,3 @@
+"""The fast float path: gradient descent from small initialisation, its
+phases, and their conversion into exact certified points (DESIGN §9)."""
+from __future__ import annotations

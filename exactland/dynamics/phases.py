@@ -1,0 +1,173 @@
+"""Plateaus of a loss curve (saddle neighbourhoods) and the final state.
+
+A plateau is a maximal stretch of the logged loss on which the decay rate
+``g(t) = −d log L / dt`` (over a short window) stays below ``threshold·max g``
+and which lasts at least ``min_fraction`` of the run; the steps in between are
+the escapes (Figure 3a's rapid drops). A plateau ends where the next drop
+starts (the dashed lines of Figure 3). The last stretch is the final state
+(a plateau near a minimum, or the tail of a run converging to zero loss).
+
+For each plateau the checkpoint with the smallest float gradient norm is the
+*snapshot* — the float point closest to stationarity, which :mod:`.snap`
+turns into an exact point. The report also gives the neuron structure there
+(:mod:`.structure`) and Fact 4.6's conserved quantity ``‖w_i‖² − ‖h_{·i}‖²``,
+whose drift measures how far GD (a discretisation) is from the gradient flow.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from .run import Run, float_data
+from .structure import Structure, Tolerances, guess_structure
+
+__all__ = ["Plateau", "find_plateaus", "phases", "float_gradient_norm"]
+
+
+@dataclass(frozen=True)
+class Plateau:
+    """One plateau (or the final state) of a run.
+
+    Attributes
+    ----------
+    index : int
+        0-based plateau number (``plateau-N`` on the command line).
+    start, end : int
+        Steps; ``end`` is where the following drop starts (the last logged
+        step for the final plateau).
+    final : bool
+    loss : float
+        Loss at the snapshot (run's convention).
+    snapshot : int
+        Step of the checkpoint used for snapping.
+    grad_norm : float
+        Float gradient norm at the snapshot.
+    structure : Structure
+        Neuron classification at the snapshot.
+    angles : tuple of float
+        Group directions as angles in [0, 2π) (d = 2 only; first two
+        coordinates otherwise).
+    conservation_drift : float
+        ``max_i |q_i(snapshot) − q_i(0)|`` with ``q_i = ‖w_i‖² − ‖h_{·i}‖²``
+        (Fact 4.6: zero along the gradient flow).
+    """
+
+    index: int
+    start: int
+    end: int
+    final: bool
+    loss: float
+    snapshot: int
+    grad_norm: float
+    structure: Structure
+    angles: tuple[float, ...]
+    conservation_drift: float
+
+    def as_dict(self) -> dict:
+        """JSON-ready form."""
+        st = self.structure
+        return {
+            "index": self.index, "start": self.start, "end": self.end, "final": self.final,
+            "loss": self.loss, "snapshot": self.snapshot, "grad_norm": self.grad_norm,
+            "groups": [list(g) for g in st.groups], "angles": list(self.angles),
+            "kinks": [list(k) for k in st.kinks], "dead": list(st.dead),
+            "small_living": list(st.small), "conservation_drift": self.conservation_drift,
+        }
+
+
+def find_plateaus(
+    steps: np.ndarray, losses: np.ndarray, *, threshold: float = 0.05, min_fraction: float = 0.02,
+    window: int | None = None,
+) -> list[tuple[int, int]]:
+    """Plateau intervals ``(start_step, end_step)`` of a loss curve.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> t = np.arange(0, 1000, 10)
+    >>> L = np.where(t < 400, 1.0, np.where(t < 450, np.exp(-(t - 400) / 10), np.exp(-5)))
+    >>> find_plateaus(t, L)
+    [(0, 390), (450, 990)]
+    """
+    ok = np.isfinite(losses) & (losses > 0)
+    n = int(ok.sum()) if not ok.all() else len(losses)
+    steps, logl = steps[:n], np.log(losses[:n])
+    if n < 3:
+        return [(int(steps[0]), int(steps[-1]))]
+    w = window or max(1, n // 300)
+    rate = np.zeros(n)
+    rate[:-w] = -(logl[w:] - logl[:-w]) / (steps[w:] - steps[:-w])
+    rate[-w:] = rate[-w - 1] if n > w else 0.0
+    top = rate.max()
+    flat = rate < threshold * top if top > 0 else np.ones(n, dtype=bool)
+    span = steps[-1] - steps[0]
+    out: list[tuple[int, int]] = []
+    i = 0
+    while i < n:
+        if flat[i]:
+            j = i
+            while j + 1 < n and flat[j + 1]:
+                j += 1
+            if steps[j] - steps[i] >= min_fraction * span or j == n - 1:
+                out.append((int(steps[i]), int(steps[j])))
+            i = j + 1
+        else:
+            i += 1
+    return out
+
+
+def float_gradient_norm(W: np.ndarray, H: np.ndarray, X: np.ndarray, Y: np.ndarray,
+                        alpha: tuple[float, float]) -> float:
+    """Norm of the gradient of ½Σe² at a float point (ρ'(0) = a⁻)."""
+    Z = W @ X.T
+    S = np.where(Z > 0, alpha[0], alpha[1])
+    A = S * Z
+    E = (H @ A).T - Y
+    gH = E.T @ A.T
+    gW = ((H.T @ E.T) * S) @ X
+    return float(np.sqrt((gH**2).sum() + (gW**2).sum()))
+
+
+def phases(run: Run, seed_index: int = 0, tol: Tolerances = Tolerances()) -> list[Plateau]:
+    """Plateaus of one seed of a run, each with its snapshot and structure.
+
+    Parameters
+    ----------
+    run : Run
+    seed_index : int
+        Which seed (position in ``run.config.seeds``).
+    tol : Tolerances
+        Structure tolerances for the report.
+
+    Returns
+    -------
+    list of Plateau
+    """
+    raw = run.raw
+    X, Y, alpha = float_data(run.dataset)
+    intervals = find_plateaus(raw.log_steps, raw.losses[seed_index])
+    W0, H0 = raw.W[0, seed_index], raw.H[0, seed_index]
+    q0 = (W0**2).sum(axis=1) - (H0**2).sum(axis=0)
+    out = []
+    for n, (a, b) in enumerate(intervals):
+        final = n == len(intervals) - 1
+        lo, hi = a, (raw.ckpt_steps[-1] if final else b)
+        idx = [c for c, s in enumerate(raw.ckpt_steps) if lo <= s <= hi]
+        if not idx:
+            idx = [int(np.argmin(np.abs(raw.ckpt_steps - (a + b) // 2)))]
+        if final:
+            best = idx[-1]
+        else:
+            norms = [float_gradient_norm(raw.W[c, seed_index], raw.H[c, seed_index], X, Y, alpha) for c in idx]
+            best = idx[int(np.argmin(norms))]
+        W, H = raw.W[best, seed_index], raw.H[best, seed_index]
+        st = guess_structure(W, H, X, Y, alpha[1], tol)
+        angles = tuple(float(np.arctan2(u[1], u[0]) % (2 * np.pi)) for u in st.directions)
+        q = (W**2).sum(axis=1) - (H**2).sum(axis=0)
+        step = int(raw.ckpt_steps[best])
+        li = int(np.argmin(np.abs(raw.log_steps - step)))
+        out.append(Plateau(n, a, b, final, float(raw.losses[seed_index, li]), step,
+                           float_gradient_norm(W, H, X, Y, alpha), st, angles,
+                           float(np.abs(q - q0).max())))
+    return out

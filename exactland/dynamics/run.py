@@ -1,0 +1,136 @@
+"""A training run on disk: the documented ``run/`` folder format.
+
+``run/`` contains
+
+* ``data.json`` — the exact data (activation, X, Y) the run was trained on;
+* ``trajectory.npz`` — NumPy arrays (S = number of seeds, T log points,
+  C checkpoints, I neurons, d inputs, J outputs):
+  ``log_steps (T,)``, ``losses (S, T)`` (the run's loss convention; NaN after a
+  divergence), ``ckpt_steps (C,)``, ``W (C, S, I, d)``, ``H (C, S, J, I)``,
+  ``diverged_at (S,)`` (first step with a non-finite value, -1 if none);
+* ``summary.json`` — ``{"format": "exactland-run/1", "config": {...},
+  "engine", "seconds", "steps_per_second", "seeds": [...], "final_loss": [...],
+  "diverged_at": [...]}``.
+"""
+from __future__ import annotations
+
+import json
+import pathlib
+from dataclasses import asdict, dataclass
+from typing import Callable
+
+import numpy as np
+
+from ..errors import JSONFormatError
+from ..numbers import to_float
+from ..problem import Dataset, load_data
+from .train import RawTrajectory, TrainConfig, gradient_descent
+
+__all__ = ["Run", "train", "load_run", "float_data", "FORMAT"]
+
+FORMAT = "exactland-run/1"
+
+
+def float_data(ds: Dataset) -> tuple[np.ndarray, np.ndarray, tuple[float, float]]:
+    """The named conversion of exact data to float64 arrays (X, Y, (a⁺, a⁻))."""
+    X = np.array([[to_float(x) for x in row] for row in ds.X], dtype=np.float64)
+    Y = np.array([[to_float(y) for y in row] for row in ds.Y], dtype=np.float64)
+    return X, Y, (to_float(ds.activation.alpha_plus), to_float(ds.activation.alpha_minus))
+
+
+@dataclass(frozen=True)
+class Run:
+    """A finished gradient-descent run with its exact data.
+
+    Attributes
+    ----------
+    dataset : Dataset
+    config : TrainConfig
+    raw : RawTrajectory
+    """
+
+    dataset: Dataset
+    config: TrainConfig
+    raw: RawTrajectory
+
+    @property
+    def n_seeds(self) -> int:
+        """Number of seeds S."""
+        return len(self.config.seeds)
+
+    def summary(self) -> dict:
+        """The JSON summary (see the module docstring)."""
+        raw = self.raw
+        final = [None if not np.isfinite(v) else float(v) for v in raw.losses[:, -1]]
+        sps = self.config.steps / raw.seconds if raw.seconds > 0 else None
+        return {
+            "format": FORMAT,
+            "config": asdict(self.config),
+            "engine": raw.engine,
+            "seconds": raw.seconds,
+            "steps_per_second": sps,
+            "seeds": list(self.config.seeds),
+            "final_loss": final,
+            "diverged_at": [int(x) for x in raw.diverged_at],
+        }
+
+    def save(self, folder: str | pathlib.Path) -> pathlib.Path:
+        """Write the run to ``folder`` (created if needed)."""
+        out = pathlib.Path(folder)
+        out.mkdir(parents=True, exist_ok=True)
+        d = self.dataset
+        from ..numbers import to_str
+
+        data = {
+            "activation": {"alpha_plus": to_str(d.activation.alpha_plus),
+                           "alpha_minus": to_str(d.activation.alpha_minus)},
+            "X": [[to_str(x) for x in row] for row in d.X],
+            "Y": [[to_str(y) for y in row] for row in d.Y],
+        }
+        (out / "data.json").write_text(json.dumps(data, indent=1) + "\n", encoding="utf-8")
+        r = self.raw
+        np.savez_compressed(out / "trajectory.npz", log_steps=r.log_steps, losses=r.losses,
+                            ckpt_steps=r.ckpt_steps, W=r.W, H=r.H, diverged_at=r.diverged_at)
+        (out / "summary.json").write_text(json.dumps(self.summary(), indent=1) + "\n", encoding="utf-8")
+        return out
+
+
+def train(
+    dataset: Dataset, config: TrainConfig, progress: Callable[[int, int], None] | None = None
+) -> Run:
+    """Train on exact data (converted to float64 by :func:`float_data`).
+
+    Examples
+    --------
+    >>> from exactland.examples import load_example
+    >>> ds = load_example("origin-saddle").dataset
+    >>> run = train(ds, TrainConfig(width=4, init_std=1e-3, lr=1e-2, steps=200,
+    ...                             log_every=50, checkpoint_every=100, engine="numpy"))
+    >>> run.raw.losses.shape
+    (1, 5)
+    """
+    X, Y, alpha = float_data(dataset)
+    return Run(dataset, config, gradient_descent(X, Y, alpha, config, progress))
+
+
+def load_run(folder: str | pathlib.Path) -> Run:
+    """Read a run folder written by :meth:`Run.save`.
+
+    Raises
+    ------
+    JSONFormatError
+        Missing files or an unknown format.
+    """
+    src = pathlib.Path(folder)
+    try:
+        summary = json.loads((src / "summary.json").read_text(encoding="utf-8"))
+        arrays = np.load(src / "trajectory.npz")
+    except (OSError, ValueError) as exc:
+        raise JSONFormatError(f"not a run folder: {exc}", str(src)) from exc
+    if summary.get("format") != FORMAT:
+        raise JSONFormatError(f"unknown run format {summary.get('format')!r}", str(src / "summary.json"))
+    cfg = dict(summary["config"])
+    cfg["seeds"] = tuple(cfg["seeds"])
+    raw = RawTrajectory(arrays["log_steps"], arrays["losses"], arrays["ckpt_steps"], arrays["W"],
+                        arrays["H"], arrays["diverged_at"], float(summary["seconds"]), summary["engine"])
+    return Run(load_data(src / "data.json"), TrainConfig(**cfg), raw)
