@@ -305,7 +305,8 @@ def _read_json_text(text: str, source: str) -> Any:
 
 
 def _refuse_constant(name: str) -> Any:
-    raise JSONFormatError(f"{name} is not an exact number", "JSON")
+    # keep the non-finite value: parse_exact refuses it naming the field and position
+    return Decimal(name)
 
 
 def read_json(path_or_text: str | pathlib.Path) -> Any:

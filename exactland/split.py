@@ -220,8 +220,9 @@ def ray_line_search(problem: Problem, neuron: int, dh: Sequence[Any], dw: Sequen
     >>> p = load({"activation": {"alpha_plus": 1, "alpha_minus": 0},
     ...           "X": [[1, 0], [0, 1]], "Y": [[1], [2]], "W": [[0, 0]], "H": [[0]]})
     >>> t, loss = ray_line_search(p, 0, [1], [0, 1])
-    >>> t, 1/2 < loss < 1/2 + 10**-12
-    (1414213/1000000, True)
+    >>> from flint import fmpq
+    >>> t, fmpq(1, 2) < loss < fmpq(1, 2) + fmpq(1, 10**12)
+    (941664/665857, True)
     """
     ev = evaluate(problem)
     dh = tuple(parse_exact(x, "dh") for x in dh)
@@ -269,9 +270,10 @@ def _follow(
     assert cert is not None
     pw = cert.descent
     if pw is None or cert.verdict not in (Verdict.SADDLE, Verdict.NOT_STATIONARY):
+        clash = "; ".join(emb.disagreements())
         raise InputError(
-            f"the replicated point has no exact descent witness (verdict {cert.verdict.value}, "
-            f"prediction: {emb.prediction.rule if emb.prediction else None})",
+            f"the replicated point has no exact descent witness (verdict {cert.verdict.value})"
+            + (f"; DISAGREEMENT with the paper's prediction: {clash}" if clash else ""),
             "split",
         )
     t, val = pw.t, pw.loss

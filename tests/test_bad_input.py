@@ -186,8 +186,7 @@ def test_missing_file(tmp_path: pathlib.Path) -> None:
 
 
 def _nan_file(tmp_path: pathlib.Path, literal: str = "NaN") -> pathlib.Path:
-    text = json.dumps(BASE, indent=1)
-    # Y[1][0] is the only entry "2" in Y; replace it by the bare literal
+    # Y[1][0] becomes the bare literal
     data = copy.deepcopy(BASE)
     data["Y"][1][0] = "@@"
     text = json.dumps(data, indent=1).replace('"@@"', literal)
@@ -204,11 +203,6 @@ def test_json_nan_literal_in_a_file_is_refused(tmp_path: pathlib.Path, literal: 
     assert literal.lstrip("-") in str(info.value)
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "BUG: a bare JSON NaN literal is refused with where='JSON' and the message "
-    "'JSON: NaN is not an exact number': it names neither the file, nor the field "
-    "and position (Y[1][0]), nor a line/column, unlike every other refusal "
-    "(cli.py promises 'the message names the field and position')"))
 def test_json_nan_literal_message_names_its_position(tmp_path: pathlib.Path) -> None:
     path = _nan_file(tmp_path)
     with pytest.raises((JSONFormatError, NotExactError)) as info:

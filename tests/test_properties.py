@@ -31,7 +31,14 @@ Families of points (all with small exact rationals):
   they do not change the outputs, keep stationarity (d = 0, F = 0) and are
   escape neurons iff phi_j(v) = sum_k e_kj rho(x_k.v) is not identically 0, in
   which case the point is a saddle (same argument as for the origin).
+* ``kink_points``: non-differentiable stationary points, residuals only on a
+  line of samples lying on the kink of every neuron; stationarity, escape
+  neurons and the verdict are predicted in closed form (see its docstring).
 * ``teacher_points``: ``exactland.instances.teacher_stationary_point``.
+
+For d in {2, 3} ``oracle`` decides the verdict of *any* point by brute force
+from the definitions on finitely many tangential directions
+(``tangent_candidates``), independently of exactland's ray enumeration.
 """
 from __future__ import annotations
 
@@ -451,34 +458,71 @@ def any_points(J: Optional[int] = None):
     return st.one_of(random_points(J), structural_points(J))
 
 
-def perp(v: Sequence[Fr]) -> tuple[Fr, Fr]:
-    return (-v[1], v[0])
+def cross(a: Sequence[Fr], b: Sequence[Fr]) -> tuple[Fr, Fr, Fr]:
+    return (a[1] * b[2] - a[2] * b[1], a[2] * b[0] - a[0] * b[2], a[0] * b[1] - a[1] * b[0])
 
 
-def oracle_d2(spec: Spec) -> str:
-    """The verdict of any point with d = 2, decided by brute force from the
-    definitions (Lemma 3.2, Definitions 3.3 and 4.1, Theorem 4.2).
+def tangent_candidates(w: Sequence[Fr], X: Sequence[Sequence[Fr]],
+                       kinks: Sequence[int]) -> list[tuple[Fr, ...]]:
+    """Finitely many tangential directions that decide Definitions 3.3/4.1.
 
-    T_i is the line spanned by w_i^perp when w_i != 0, so F_i >= 0 on T_i iff
-    F_i(+-w_i^perp) >= 0.  When w_i = 0, T_i = R^2 and F_i is linear on every
-    cone of the kink arrangement: with two or more kink lines the cones are
-    pointed sectors spanned by rays +-x_k^perp; with one line the half-planes
-    are also controlled by +-x; with none F_i is linear (controlled by +-e_m).
-    So C = {+-x_k^perp, +-x_k, +-e_1, +-e_2} suffices: F_i >= 0 iff F_i >= 0 on
-    C, and (phi linear on each face of the zero set of F_i) neuron i escapes iff
-    some v in C has F_i(v) = 0 and some phi_ji(v) != 0.  An escape neuron with
-    h_.i = 0 gives a saddle for any |J| (t^2 coefficient min_a a.g + |a|^2 R/2
-    < 0 along (a, v)); with |J| = 1 every escape gives a saddle (Theorem 4.2).
+    F_i and phi_ji are positively homogeneous and linear on every closed cone of
+    the kink arrangement {x_k.v = 0 : k in K0(i)} inside T_i, so F_i >= 0 iff it
+    is >= 0 on a set of vectors generating every such cone, and (with F_i >= 0,
+    whose zero set is a union of faces) neuron i escapes iff some generator v
+    has F_i(v) = 0 and phi_ji(v) != 0.  Generators, by the rank r of the kink
+    normals inside T_i (dim T_i = 2 when d = 3 and w != 0):
+      * r = dim T_i (pointed cones): the lines T_i ∩ x_a^perp ∩ x_b^perp
+        (d = 3, w = 0: x_a x x_b; T_i a plane: w x x_k or perp(x_k) in d = 2);
+      * one dimension less: those rays, the normals x_k, and +-(the lineality
+        direction) n = x_a x x_b and n x x_k;
+      * rank 1: +-x and a basis of x^perp ∩ T_i (w x x, e_m x x);
+      * rank 0 / no kinks: a basis of T_i (perp(w), w x e_m, e_m).
+    Every candidate below is tangential; extra candidates are harmless (F >= 0
+    at any tangential v is necessary, and a zero of F with phi != 0 at any
+    tangential v is a genuine escape witness), so the union of all cases is used.
     """
-    assert spec.d == 2
-    act, J = spec.act, spec.J
+    d = len(w)
+    nz = lambda v: any(c != 0 for c in v)  # noqa: E731
+    xs = [tuple(X[k]) for k in kinks if nz(X[k])]
+    E = [tuple(Fr(int(m == mm)) for mm in range(d)) for m in range(d)]
+    cand: list[tuple[Fr, ...]] = []
+    if d == 2:
+        if nz(w):
+            cand = [(-w[1], w[0])]
+        else:
+            cand = E + xs + [(-x[1], x[0]) for x in xs]
+    elif nz(w):
+        cand = [cross(w, x) for x in xs] + xs + [cross(w, e) for e in E]
+    else:
+        pairs = [cross(a, b) for a, b in itertools.combinations(xs, 2)]
+        cand = E + xs + pairs + [cross(n, x) for n in pairs for x in xs] \
+            + [cross(e, x) for e in E for x in xs]
+    out = []
+    for v in cand:
+        if nz(v):
+            assert dotf(v, w) == 0
+            out += [tuple(v), tuple(-c for c in v)]
+    return out
+
+
+def oracle(spec: Spec) -> str:
+    """The verdict of any point with d in {2, 3}, decided by brute force from the
+    definitions: dL/dh_ji = w_i.d_ji (eq. 4), F_i and phi_ji on the candidates
+    of ``tangent_candidates`` (Definitions 3.3, 4.1) and Theorem 4.2.  An escape
+    neuron with h_.i = 0 gives a saddle for any |J| (t^2 coefficient
+    min_a a.g + |a|^2 R/2 < 0 along (a, v), R = sum_k rho_ik^2; unbounded below
+    when R = 0); with |J| = 1 every escape neuron gives a saddle (Theorem 4.2);
+    otherwise |J| = 2 escape neurons leave saddle or undecided.
+    """
+    act, J, d = spec.act, spec.J, spec.d
     e = spec.residuals()
     esc_zero_h = esc_other = False
     not_stat = False
     for i, w in enumerate(spec.W):
         z = [dotf(w, x) for x in spec.X]
         dvec = [[sum(((act[0] if zk > 0 else act[1]) * e[k][j] * spec.X[k][m]
-                      for k, zk in enumerate(z) if zk != 0), Fr(0)) for m in range(2)]
+                      for k, zk in enumerate(z) if zk != 0), Fr(0)) for m in range(d)]
                 for j in range(J)]
         if any(dotf(w, dvec[j]) != 0 for j in range(J)):
             return NOT_STATIONARY  # dL/dh_ji = w_i.d_ji != 0 (eq. 4)
@@ -488,16 +532,8 @@ def oracle_d2(spec: Spec) -> str:
             return dotf(dvec[j], v) + sum((e[k][j] * rho(act, dotf(spec.X[k], v))
                                            for k in kinks), Fr(0))
 
-        if any(c != 0 for c in w):
-            cand = [perp(w), tuple(-c for c in perp(w))]
-        else:
-            cand = [(Fr(1), Fr(0)), (Fr(-1), Fr(0)), (Fr(0), Fr(1)), (Fr(0), Fr(-1))]
-            for x in spec.X:
-                if any(c != 0 for c in x):
-                    cand += [perp(x), tuple(-c for c in perp(x)), tuple(x),
-                             tuple(-c for c in x)]
         h = [spec.H[j][i] for j in range(J)]
-        for v in cand:
+        for v in tangent_candidates(w, spec.X, kinks):
             phis = [phi(j, v) for j in range(J)]
             F = dotf(h, phis)
             if F < 0:
@@ -516,11 +552,10 @@ def oracle_d2(spec: Spec) -> str:
     return SADDLE_OR_UNDECIDED
 
 
-def d2_points():
-    return st.one_of(random_points(d=2), origin_points(d=2), interpolating_points(d=2),
-                     lsq_points(d=2), lsq_points(d=2, zero_h=False),
-                     lsq_points(d=2, zero_h=False, n_zero=2), kink_points(d=2),
-                     kink_points(d=2, min_bias=True), teacher_points(dim=2))
+def oracle_points():
+    return st.one_of(random_points(), origin_points(), interpolating_points(),
+                     lsq_points(), lsq_points(zero_h=False), lsq_points(zero_h=False, n_zero=2),
+                     kink_points(), kink_points(min_bias=True), teacher_points())
 
 
 # ===================================================================== helpers
@@ -950,9 +985,9 @@ def test_all_kink_neuron_budget(ys: list[Fr], h: Fr) -> None:
 
 
 @settings(max_examples=120, **SETTINGS)
-@given(d2_points())
-def test_d2_verdict_matches_brute_force_oracle(spec: Spec) -> None:
-    want = oracle_d2(spec)
+@given(oracle_points())
+def test_verdict_matches_brute_force_oracle(spec: Spec) -> None:
+    want = oracle(spec)
     if spec.expected is not None:  # two independent predictions must agree
         assert want == spec.expected
     cert = certify(spec)

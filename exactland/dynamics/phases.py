@@ -77,10 +77,18 @@ class Plateau:
 
 
 def find_plateaus(
-    steps: np.ndarray, losses: np.ndarray, *, threshold: float = 0.05, min_fraction: float = 0.02,
-    window: int | None = None,
+    steps: np.ndarray, losses: np.ndarray, *, threshold: float = 0.3, min_fraction: float = 0.01,
+    prominence: float = 4.0, window: int | None = None,
 ) -> list[tuple[int, int]]:
     """Plateau intervals ``(start_step, end_step)`` of a loss curve.
+
+    The decay rate ``g = −d log L/dt`` is smoothed over a short window; every
+    escape is a peak of g (peaks closer than ``min_fraction`` of the run are
+    merged, peaks below 1e-3 of the highest ignored). Between two escapes, and
+    before the first and after the last, a plateau is the longest stretch on
+    which g stays below ``threshold`` times the smaller neighbouring peak —
+    so slow escapes (e.g. the splitting of grown neurons) count as well as
+    fast ones. Stretches shorter than ``min_fraction`` of the run are dropped.
 
     Examples
     --------
@@ -89,31 +97,56 @@ def find_plateaus(
     >>> L = np.where(t < 400, 1.0, np.where(t < 450, np.exp(-(t - 400) / 10), np.exp(-5)))
     >>> find_plateaus(t, L)
     [(0, 390), (450, 990)]
+    >>> find_plateaus(t, np.exp(-t / 100.0))  # steady decay: no plateau
+    []
     """
     ok = np.isfinite(losses) & (losses > 0)
-    n = int(ok.sum()) if not ok.all() else len(losses)
-    steps, logl = steps[:n], np.log(losses[:n])
+    n = int(np.argmin(ok)) if not ok.all() else len(losses)
     if n < 3:
-        return [(int(steps[0]), int(steps[-1]))]
+        return []
+    steps, logl = steps[:n].astype(float), np.log(losses[:n])
     w = window or max(1, n // 300)
-    rate = np.zeros(n)
+    rate = np.empty(n)
     rate[:-w] = -(logl[w:] - logl[:-w]) / (steps[w:] - steps[:-w])
-    rate[-w:] = rate[-w - 1] if n > w else 0.0
-    top = rate.max()
-    flat = rate < threshold * top if top > 0 else np.ones(n, dtype=bool)
+    rate[-w:] = rate[-w - 1]
     span = steps[-1] - steps[0]
+    top = rate.max()
+    if top <= 0:
+        return [(int(steps[0]), int(steps[-1]))]
+    prominence = max(prominence, 1.0)
+    peaks: list[int] = []
+    for i in np.argsort(-rate):
+        if rate[i] < 1e-3 * top:
+            break
+        if (i > 0 and rate[i] < rate[i - 1]) or (i < n - 1 and rate[i] < rate[i + 1]):
+            continue  # not a local maximum
+        left = max((p for p in peaks if p < i), default=-1)
+        right = min((p for p in peaks if p > i), default=n)
+        lo_l = rate[left + 1:i].min() if i > left + 1 else rate[i]
+        lo_r = rate[i + 1:right].min() if right > i + 1 else rate[i]
+        if rate[i] >= prominence * max(lo_l, lo_r) and rate[i] > 0:
+            peaks.append(int(i))
+    peaks.sort()
+    if not peaks:  # no escape: one plateau if the loss hardly moved, else a steady decay
+        return [(int(steps[0]), int(steps[-1]))] if logl[0] - logl[-1] < 1e-2 else []
+    bounds = [0] + peaks + [n - 1]
     out: list[tuple[int, int]] = []
-    i = 0
-    while i < n:
-        if flat[i]:
-            j = i
-            while j + 1 < n and flat[j + 1]:
-                j += 1
-            if steps[j] - steps[i] >= min_fraction * span or j == n - 1:
-                out.append((int(steps[i]), int(steps[j])))
-            i = j + 1
-        else:
-            i += 1
+    for a, b in zip(bounds[:-1], bounds[1:]):
+        refs = [rate[x] for x in (a, b) if x in peaks]
+        flat = rate[a:b + 1] < threshold * min(refs)
+        best, i = None, 0
+        while i < len(flat):
+            if flat[i]:
+                j = i
+                while j + 1 < len(flat) and flat[j + 1]:
+                    j += 1
+                if best is None or j - i > best[1] - best[0]:
+                    best = (i, j)
+                i = j + 1
+            else:
+                i += 1
+        if best is not None and steps[a + best[1]] - steps[a + best[0]] >= min_fraction * span:
+            out.append((int(steps[a + best[0]]), int(steps[a + best[1]])))
     return out
 
 
@@ -147,6 +180,11 @@ def phases(run: Run, seed_index: int = 0, tol: Tolerances = Tolerances()) -> lis
     raw = run.raw
     X, Y, alpha = float_data(run.dataset)
     intervals = find_plateaus(raw.log_steps, raw.losses[seed_index])
+    last = int(raw.log_steps[-1])
+    if not intervals or intervals[-1][1] < last:
+        # the run does not end on a plateau (e.g. it converges towards zero
+        # loss): its final state is the last checkpoint
+        intervals.append((intervals[-1][1] if intervals else 0, last))
     W0, H0 = raw.W[0, seed_index], raw.H[0, seed_index]
     q0 = (W0**2).sum(axis=1) - (H0**2).sum(axis=0)
     out = []

@@ -28,7 +28,7 @@ from flint import fmpq
 
 from ..certificate import Certificate, Verdict
 from ..certify import DEFAULT_BUDGET, certify
-from ..linalg import dot, nullspace, rank, rref
+from ..linalg import dot, nullspace, rref
 from ..numbers import sign, to_float
 from ..problem import Dataset, Problem
 from .structure import DEFAULT_GUESSES, Structure, Tolerances, guess_structure
@@ -118,9 +118,8 @@ def _group_matrices(
     act = ds.activation
     K, d, J = len(X), len(X[0]), len(Y[0])
     bases, cols = [], []
-    for g, kinks in enumerate(st.kinks):
-        N = nullspace([X[k] for k in kinks], d, fmpq(1)) if kinks else [
-            tuple(fmpq(1) if a == b else fmpq(0) for b in range(d)) for a in range(d)]
+    for g in range(len(st.groups)):
+        N = _pinned(ds, st, g)
         bases.append(N)
         for n in N:
             cols.append([act.slope(st.patterns[g][k]) * dot(n, X[k]) for k in range(K)])
@@ -131,6 +130,8 @@ def _group_matrices(
         for g, members in enumerate(st.groups):
             a = sum(H[j, i] * W[i] for i in members)
             N = bases[g]
+            if not N:  # the kink set leaves no direction: the group vanishes
+                continue
             Nf = np.array([[to_float(c) for c in n] for n in N])
             coords = np.linalg.lstsq(Nf.T, a, rcond=None)[0]
             target.extend(rational(c) for c in coords)
@@ -145,41 +146,152 @@ def _group_matrices(
     return out
 
 
-def _fixed_direction(ds: Dataset, st: Structure, dirs: list[Vector]) -> list[list[Vector]]:
-    """Re-solve for the output weights with every group direction fixed."""
+def _fixed_direction(
+    ds: Dataset, st: Structure, dirs: list[Vector], W: np.ndarray, H: np.ndarray
+) -> list[list[Vector]]:
+    """Re-solve for the output weights with every group direction fixed
+    (nearest to the float output weights when not unique)."""
     X, Y = ds.X, ds.Y
     K, J = len(X), len(Y[0])
     M = [[ds.activation.slope(st.patterns[g][k]) * dot(u, X[k]) for g, u in enumerate(dirs)] for k in range(K)]
     hs = []
     for j in range(J):
-        b = _solve_nearest(M, [Y[k][j] for k in range(K)], [fmpq(0)] * len(dirs))
-        hs.append(b)
+        target = []
+        for g, u in enumerate(dirs):
+            uf = np.array([to_float(c) for c in u])
+            a = sum(H[j, i] * W[i] for i in st.groups[g])
+            target.append(rational(float(a @ uf) / float(uf @ uf)))
+        hs.append(_solve_nearest(M, [Y[k][j] for k in range(K)], target))
     return [[tuple(hs[j][g] * c for c in u) for j in range(J)] for g, u in enumerate(dirs)]
+
+
+def _pinned(ds: Dataset, st: Structure, g: int) -> list[Vector]:
+    """Basis of the directions allowed by group g's kink set."""
+    d = len(ds.X[0])
+    if not st.kinks[g]:
+        return [tuple(fmpq(1) if a == b else fmpq(0) for b in range(d)) for a in range(d)]
+    return nullspace([ds.X[k] for k in st.kinks[g]], d, fmpq(1))
+
+
+def _orient(u: Vector, uf: np.ndarray) -> Vector:
+    return u if float(np.array([to_float(c) for c in u]) @ uf) >= 0 else tuple(-c for c in u)
+
+
+def _eigen_direction(ds: Dataset, st: Structure, free: int, dirs: dict[int, Vector]) -> Vector | None:
+    """Exact optimal direction of the single free group (|J| > 1, d' = 2).
+
+    With the other groups' directions fixed, eliminating every output weight
+    leaves ``max uᵀAu / uᵀBu`` with ``A = (PZ)ᵀ(PY)(PY)ᵀ(PZ)``, ``B = (PZ)ᵀ(PZ)``
+    (Z: the free group's activated inputs, P: the projector off the fixed
+    groups' columns) — a generalized eigenproblem; for a 2-dimensional
+    direction space its top eigenvector has real algebraic (quadratic) entries.
+    """
+    import sympy as sp
+
+    from ..numbers import parse_exact, to_sympy
+
+    X, Y = ds.X, ds.Y
+    K, J = len(X), len(Y[0])
+    N = _pinned(ds, st, free)
+    if len(N) != 2:
+        return None
+    slope = [ds.activation.slope(st.patterns[free][k]) for k in range(K)]
+    Z = sp.Matrix([[to_sympy(slope[k] * dot(n, X[k])) for n in N] for k in range(K)])
+    Ym = sp.Matrix([[to_sympy(Y[k][j]) for j in range(J)] for k in range(K)])
+    cols = [[to_sympy(ds.activation.slope(st.patterns[g][k]) * dot(u, X[k])) for k in range(K)]
+            for g, u in dirs.items()]
+    if cols:
+        C = sp.Matrix(cols).T
+        C = C[:, list(C.rref()[1])]
+        P = sp.eye(K) - C * (C.T * C).inv() * C.T
+    else:
+        P = sp.eye(K)
+    PZ, PY = P * Z, P * Ym
+    A, B = PZ.T * PY * PY.T * PZ, PZ.T * PZ
+    lam = sp.Symbol("lam")
+    roots = [r for r in sp.Poly((A - lam * B).det(), lam).all_roots() if r.is_real]
+    if not roots or B.det() == 0:
+        return None
+    top = max(roots, key=lambda r: float(r))
+    ns = (A - top * B).nullspace()
+    if len(ns) != 1:
+        return None
+    c = [sp.radsimp(sp.nsimplify(v) if v.is_Rational else v) for v in ns[0]]
+    try:
+        coef = [parse_exact(sp.simplify(v), "eigenvector") for v in c]
+    except Exception:  # not expressible with the supported algebraic numbers
+        return None
+    return tuple(sum((a * n[q] for a, n in zip(coef, N)), fmpq(0)) for q in range(len(X[0])))
+
+
+def _directions_multi(ds: Dataset, st: Structure, W: np.ndarray) -> list[Vector] | None:
+    """Exact group directions for |J| > 1: pinned by the kink set when it leaves
+    one direction, the exact eigen-direction for a single free group, otherwise
+    the rational rounding of the float direction."""
+    d = len(ds.X[0])
+    dirs: dict[int, Vector] = {}
+    free = []
+    for g in range(len(st.groups)):
+        N = _pinned(ds, st, g)
+        uf = st.directions[g]
+        if not N:
+            dirs[g] = tuple(fmpq(0) for _ in range(d))
+        elif len(N) == 1:
+            dirs[g] = _orient(N[0], uf)
+        else:
+            free.append(g)
+    if len(free) == 1 and len(_pinned(ds, st, free[0])) == 2 and d >= 2:
+        u = _eigen_direction(ds, st, free[0], dirs)
+        if u is not None:
+            dirs[free[0]] = _orient(u, st.directions[free[0]])
+            free = []
+    for g in free:
+        N = _pinned(ds, st, g)
+        Nf = np.array([[to_float(c) for c in n] for n in N])
+        coords = np.linalg.lstsq(Nf.T, st.directions[g], rcond=None)[0]
+        dirs[g] = tuple(sum((rational(c) * n[q] for c, n in zip(coords, N)), fmpq(0)) for q in range(d))
+    return [dirs[g] for g in range(len(st.groups))]
+
+
+@dataclass(frozen=True)
+class _Flip:
+    """The exact least-squares solution moved sample ``k`` across group ``g``'s kink."""
+
+    group: int
+    sample: int
+
+    def __str__(self) -> str:
+        return f"group {self.group}: sign pattern flips at sample {self.sample}"
+
+
+def _on_kink(st: Structure, flip: _Flip) -> Structure:
+    """The structure with the flipped sample moved onto the group's kink set."""
+    g, k = flip.group, flip.sample
+    kinks = list(st.kinks)
+    kinks[g] = tuple(sorted(set(kinks[g]) | {k}))
+    patterns = list(st.patterns)
+    patterns[g] = tuple(0 if q == k else s for q, s in enumerate(patterns[g]))
+    return Structure(st.dead, st.small, st.groups, st.directions, tuple(kinks), tuple(patterns))
 
 
 def _candidate(
     ds: Dataset, st: Structure, W: np.ndarray, H: np.ndarray
-) -> tuple[list[Vector], list[Vector]] | str:
+) -> tuple[list[Vector], list[Vector]] | str | _Flip:
     """The exact (W, H) for a structure, or the reason it cannot be built."""
     X = ds.X
     I, d = W.shape
     J = H.shape[0]
-    A = _group_matrices(ds, st, W, H)
-    if A is None:
-        return "degenerate: normal equations inconsistent"
-    if J > 1 and any(rank(Ag, d) > 1 for Ag in A):
-        dirs = []
-        for g, Ag in enumerate(A):
-            u = tuple(rational(c) for c in st.directions[g])
-            if st.kinks[g]:
-                N = nullspace([X[k] for k in st.kinks[g]], d, fmpq(1))
-                Nf = np.array([[to_float(c) for c in n] for n in N])
-                coords = np.linalg.lstsq(Nf.T, st.directions[g], rcond=None)[0]
-                u = tuple(sum((rational(c) * n[q] for c, n in zip(coords, N)), fmpq(0)) for q in range(d))
-            dirs.append(u)
-        A = _fixed_direction(ds, st, dirs)
+    if J == 1:
+        A = _group_matrices(ds, st, W, H)
+        if A is None:
+            return "degenerate: normal equations inconsistent"
+    else:
+        dirs = _directions_multi(ds, st, W)
+        if dirs is None:
+            return "degenerate: no exact direction"
+        A = _fixed_direction(ds, st, dirs, W, H)
     Wx: list[Vector] = [tuple(fmpq(0) for _ in range(d)) for _ in range(I)]
-    Hx: list[list[fmpq]] = [[fmpq(0)] * I for _ in range(J)]
+    Hx: list[list[Any]] = [[fmpq(0)] * I for _ in range(J)]
     for i in st.dead:
         w = tuple(rational(c, 10**9) for c in W[i])
         if any(sign(dot(w, x)) >= 0 for x in X):
@@ -202,7 +314,7 @@ def _candidate(
             sigma = -1
         for k, s in enumerate(st.patterns[g]):
             if sign(sigma * dot(u, X[k])) != s:
-                return f"group {g}: sign pattern flips at sample {k}"
+                return _Flip(g, k)
         nu = float(np.sqrt(sum(to_float(c) ** 2 for c in u)))
         shares = [abs(float(np.linalg.norm(H[:, i]))) * float(np.linalg.norm(W[i])) for i in members]
         tot = sum(shares)
@@ -232,6 +344,7 @@ def snap(
     H: np.ndarray,
     guesses: Sequence[Tolerances] = DEFAULT_GUESSES,
     budget: int = DEFAULT_BUDGET,
+    max_kink_moves: int = 4,
 ) -> SnapResult:
     """Turn a float point into an exact certified stationary candidate.
 
@@ -246,6 +359,10 @@ def snap(
         point (saddle, type-1 minimum or undecided).
     budget : int
         Passed to :func:`exactland.certify`.
+    max_kink_moves : int
+        When the exact solution pushes a sample across a group's kink, the
+        stationary point may sit on that kink (GD approaches kinks slowly):
+        the guess is retried with the sample on the kink, at most this often.
 
     Returns
     -------
@@ -271,23 +388,30 @@ def snap(
     seen: set[Any] = set()
     for tol in guesses:
         st = guess_structure(W, H, X, Y, am, tol)
-        key = (st.dead, st.small, st.groups, st.kinks, st.patterns)
-        if key in seen:
-            continue
-        seen.add(key)
-        cand = _candidate(dataset, st, W, H)
-        if isinstance(cand, str):
-            outcome = "pattern-flip" if "flips" in cand or "dead" in cand else "degenerate"
-            attempts.append(SnapAttempt(tol, outcome, cand, None))
-            continue
-        Wx, Hx = cand
-        problem = dataset.with_params(Wx, Hx)
-        cert = certify(problem, budget=budget)
-        if cert.verdict is Verdict.NOT_STATIONARY:
-            attempts.append(SnapAttempt(tol, "not-stationary",
-                                        "the exact candidate is not stationary (its certificate "
-                                        "has a descent witness); trying the next guess", cert.verdict.value))
-            continue
-        attempts.append(SnapAttempt(tol, "certified", "", cert.verdict.value))
-        return SnapResult(problem, cert, st, tol, _distance(W, H, Wx, Hx), tuple(attempts))
+        for _ in range(max_kink_moves + 1):
+            key = (st.dead, st.small, st.groups, st.kinks, st.patterns)
+            if key in seen:
+                break
+            seen.add(key)
+            cand = _candidate(dataset, st, W, H)
+            if isinstance(cand, _Flip):
+                # the constrained optimum lies on the boundary: retry with the sample on the kink
+                attempts.append(SnapAttempt(tol, "pattern-flip", f"{cand}; retrying with sample "
+                                            f"{cand.sample} on the kink of group {cand.group}", None))
+                st = _on_kink(st, cand)
+                continue
+            if isinstance(cand, str):
+                outcome = "pattern-flip" if "dead" in cand else "degenerate"
+                attempts.append(SnapAttempt(tol, outcome, cand, None))
+                break
+            Wx, Hx = cand
+            problem = dataset.with_params(Wx, Hx)
+            cert = certify(problem, budget=budget)
+            if cert.verdict is Verdict.NOT_STATIONARY:
+                attempts.append(SnapAttempt(tol, "not-stationary",
+                                            "the exact candidate is not stationary (its certificate "
+                                            "has a descent witness); trying the next guess", cert.verdict.value))
+                break
+            attempts.append(SnapAttempt(tol, "certified", "", cert.verdict.value))
+            return SnapResult(problem, cert, st, tol, _distance(W, H, Wx, Hx), tuple(attempts))
     return SnapResult(None, None, None, None, None, tuple(attempts))

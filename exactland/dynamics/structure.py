@@ -41,14 +41,15 @@ class Tolerances:
         return {"small": self.small, "angle": self.angle, "kink": self.kink}
 
 
-DEFAULT_GUESSES: tuple[Tolerances, ...] = (
-    Tolerances(1e-2, 1e-2, 1e-3),
-    Tolerances(1e-2, 1e-2, 1e-2),
-    Tolerances(1e-2, 1e-2, 1e-4),
-    Tolerances(1e-3, 3e-2, 1e-3),
-    Tolerances(3e-2, 3e-2, 3e-3),
-    Tolerances(1e-1, 1e-1, 1e-2),
+DEFAULT_GUESSES: tuple[Tolerances, ...] = tuple(
+    Tolerances(small, angle, kink)
+    for small in (1e-2, 3e-2, 1e-1, 3e-1)
+    for kink in (1e-3, 1e-2, 1e-4)
+    for angle in (1e-2, 5e-2)
 )
+"""Structure guesses tried in order: the threshold for *small* neurons first
+(a plateau's small living neurons may already have grown a little), then the
+kink and the alignment tolerances."""
 
 
 @dataclass(frozen=True)
