@@ -41,8 +41,15 @@ def _parser() -> argparse.ArgumentParser:
     e = sub.add_parser("examples", help="list the built-in examples")
     e.add_argument("--certify", action="store_true", help="certify and re-check each of them")
     from .dynamics.cli import add_parsers as dynamics_parsers
+    from .embedding_cli import add_parsers as embedding_parsers
 
     dynamics_parsers(sub)
+    embedding_parsers(sub)
+    sp = sub.choices["split"]
+    sp.add_argument("--gd-steps", type=int, default=0,
+                    help="continue with this many gradient-descent steps (float path) from the "
+                    "lower-loss point and snap the end to an exact point (0: no continuation)")
+    sp.add_argument("--gd-lr", type=float, default=1e-3, help="step size of the continuation (MSE)")
     return ap
 
 
@@ -98,6 +105,16 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _check(args)
         if args.command == "examples":
             return _examples(args.certify)
+        if args.command in ("embed", "split"):
+            from .embedding_cli import run as embedding_run
+
+            cont = None
+            if args.command == "split" and args.gd_steps > 0:
+                from .dynamics.run import continue_gd
+
+                steps, lr = args.gd_steps, args.gd_lr
+                cont = lambda p: continue_gd(p, steps, lr)  # noqa: E731
+            return embedding_run(args, continuation=cont)
         from .dynamics.cli import run as dynamics_run
 
         return dynamics_run(args)

@@ -244,6 +244,8 @@ def derive(problem: Any, cert: Any = None, *, title: str | None = None, descript
     from .network import evaluate
 
     cert = certify(problem) if cert is None else cert
+    if cert.problem.to_dict() != problem.to_dict():
+        raise DerivationMismatch("the certificate is about another problem or point")
     ev = evaluate(problem)
     nds = [neuron_data(ev, i) for i in range(problem.n_neurons)]
     steps = [S.data_step(problem, description), S.forward_step(ev), S.kink_step(ev), S.d_step(ev),

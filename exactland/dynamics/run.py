@@ -23,10 +23,10 @@ import numpy as np
 
 from ..errors import JSONFormatError
 from ..numbers import to_float
-from ..problem import Dataset, load_data
+from ..problem import Dataset, Problem, load_data
 from .train import RawTrajectory, TrainConfig, gradient_descent
 
-__all__ = ["Run", "train", "load_run", "float_data", "FORMAT"]
+__all__ = ["Run", "train", "load_run", "float_data", "continue_gd", "FORMAT"]
 
 FORMAT = "exactland-run/1"
 
@@ -96,7 +96,10 @@ class Run:
 
 
 def train(
-    dataset: Dataset, config: TrainConfig, progress: Callable[[int, int], None] | None = None
+    dataset: Dataset,
+    config: TrainConfig,
+    progress: Callable[[int, int], None] | None = None,
+    init: tuple[np.ndarray, np.ndarray] | None = None,
 ) -> Run:
     """Train on exact data (converted to float64 by :func:`float_data`).
 
@@ -110,7 +113,7 @@ def train(
     (1, 5)
     """
     X, Y, alpha = float_data(dataset)
-    return Run(dataset, config, gradient_descent(X, Y, alpha, config, progress))
+    return Run(dataset, config, gradient_descent(X, Y, alpha, config, progress, init))
 
 
 def load_run(folder: str | pathlib.Path) -> Run:
@@ -134,3 +137,23 @@ def load_run(folder: str | pathlib.Path) -> Run:
     raw = RawTrajectory(arrays["log_steps"], arrays["losses"], arrays["ckpt_steps"], arrays["W"],
                         arrays["H"], arrays["diverged_at"], float(summary["seconds"]), summary["engine"])
     return Run(load_data(src / "data.json"), TrainConfig(**cfg), raw)
+
+
+def continue_gd(problem: Problem, steps: int, lr: float, loss: str = "mse") -> Problem:
+    """Gradient descent from an exact point, snapped back to an exact point.
+
+    The continuation hook of :func:`exactland.split.split`: the float path
+    moves on from ``problem``'s point for ``steps`` steps and the final float
+    point is turned into an exact stationary candidate by :func:`.snap.snap`
+    (the start point itself if no guess survives).
+    """
+    from ..numbers import to_float
+    from .snap import snap
+
+    W0 = np.array([[to_float(c) for c in row] for row in problem.W])
+    H0 = np.array([[to_float(c) for c in row] for row in problem.H])
+    cfg = TrainConfig(width=problem.n_neurons, init_std=0.0, lr=lr, steps=steps, loss=loss,
+                      log_every=max(1, steps // 100), checkpoint_every=steps)
+    run = train(problem.dataset, cfg, init=(W0, H0))
+    res = snap(problem.dataset, run.raw.W[-1, 0], run.raw.H[-1, 0])
+    return res.problem if res.problem is not None else problem

@@ -167,13 +167,14 @@ def _numpy_loop(W, H, X, Y, ap, am, lr, scale, t0, t1, steps, log_every, ckpt_ev
         S_ = np.where(Z > 0, ap, am)
         A = S_ * Z
         E = np.einsum("sji,sik->skj", H, A) - Y  # S×K×J
+        total = norm * (E * E).sum(axis=(1, 2))
         if t % log_every == 0:
-            losses[:, li] = norm * (E * E).sum(axis=(1, 2))
+            losses[:, li] = total
             li += 1
         if t % ckpt_every == 0 or t == steps:
             Wc[ci], Hc[ci] = W, H
             ci += 1
-        bad = alive & ~(np.isfinite(E).all(axis=(1, 2)))
+        bad = alive & ~np.isfinite(total)
         if bad.any():
             div[bad] = t
             alive &= ~bad
@@ -267,6 +268,7 @@ def gradient_descent(
     alpha: tuple[float, float],
     config: TrainConfig,
     progress: Callable[[int, int], None] | None = None,
+    init: tuple[np.ndarray, np.ndarray] | None = None,
 ) -> RawTrajectory:
     """Run full-batch GD for every seed of ``config``.
 
@@ -279,6 +281,9 @@ def gradient_descent(
     progress : callable, optional
         ``progress(done_steps, total_steps)``, called between chunks (the
         progress bar of the CLI).
+    init : (W, H), optional
+        Start every seed from this point instead of the Gaussian
+        initialisation (e.g. to continue from an exact point).
 
     Returns
     -------
@@ -302,7 +307,10 @@ def gradient_descent(
     W = np.empty((S, I, d))
     H = np.empty((S, J, I))
     for s, seed in enumerate(config.seeds):
-        W[s], H[s] = init_params(seed, I, d, J, config.init_std)
+        if init is None:
+            W[s], H[s] = init_params(seed, I, d, J, config.init_std)
+        else:
+            W[s], H[s] = init
     T = config.steps // config.log_every + 1
     C = config.steps // config.checkpoint_every + 1 + (config.steps % config.checkpoint_every != 0)
     losses = np.full((S, T), np.nan)
@@ -321,8 +329,9 @@ def gradient_descent(
     start = time.perf_counter()
     for t0 in range(0, config.steps + 1, chunk):
         t1 = min(t0 + chunk, config.steps + 1)
-        kernel(W, H, X, Y, ap, am, config.lr, scale, t0, t1, config.steps, config.log_every,
-               config.checkpoint_every, losses, Wc, Hc, div)
+        with np.errstate(over="ignore", invalid="ignore"):  # divergence is detected and reported
+            kernel(W, H, X, Y, ap, am, config.lr, scale, t0, t1, config.steps, config.log_every,
+                   config.checkpoint_every, losses, Wc, Hc, div)
         if progress is not None:
             progress(min(t1, config.steps), config.steps)
     seconds = time.perf_counter() - start
