@@ -11,20 +11,23 @@ from __future__ import annotations
 
 from typing import Any
 
+import sympy as sp
 from flint import fmpq
 
 from .certificate import Certificate, Verdict
 from .derivation import Fact, Step, Table, tex, tex_matrix, tex_poly, tex_set, tex_vec
-from .kinks import NeuronData, neuron_data
+from .kinks import NeuronData
 from .linalg import dot
-from .network import Evaluation
+from .network import Evaluation, evaluate
 from .numbers import sign, to_str, to_sympy
+from .problem import Problem, parse_matrix
 from .stationarity import tangential_analysis
 from .tangent import Budget, project_tangent
 from .taylor import (
     CheckFailed, Direction, axes_contrast, check_against_loss, escape_path_constants,
     named_direction, ray_polynomial,
 )
+from .taylor_symbolic import escape_block, gram_on_flat_face, symbolic_expansion
 
 __all__ = [
     "data_step", "forward_step", "kink_step", "d_step", "condition1_step",
@@ -353,8 +356,6 @@ def path_steps(cert: Certificate, ev: Evaluation) -> list[Step]:
 
 
 def _f2_step(cert: Certificate, ev: Evaluation) -> Step:
-    from .taylor_symbolic import escape_block, symbolic_expansion
-
     p = cert.problem
     i = cert.escape_neurons[0]
     j, v, _, phi = cert.neurons[i].escape_witness  # type: ignore[misc]
@@ -389,14 +390,10 @@ def _f2_step(cert: Certificate, ev: Evaluation) -> Step:
 def _single(p: Any, i: int) -> Any:
     """The problem restricted to neuron i's parameters moving (others fixed), as
     a one-neuron problem with the other neurons' output folded into the targets."""
-    from .network import evaluate
-
     others = p.with_params([w for m, w in enumerate(p.W) if m != i] or [[0] * p.dim],
                            [[h for m, h in enumerate(row) if m != i] or [0] for row in p.H])
     ev = evaluate(others)
     Y = [[p.Y[k][j] - (ev.e(k, j) + others.Y[k][j]) for j in range(p.n_outputs)] for k in range(p.n_samples)]
-    from .problem import Problem, parse_matrix
-
     return Problem(p.activation, p.X, parse_matrix(Y, "Y"), (p.W[i],), tuple((row[i],) for row in p.H))
 
 
@@ -454,15 +451,11 @@ def tangential_axis_step(problem: Any, i: int, v: Vector) -> Step:
 
 def gram_step(problem: Any, cert: Certificate) -> Step | None:
     """Appendix F.1 in aligned coordinates: eq. (13), eq. (14), F.1.3 (small problems only)."""
-    from .taylor_symbolic import gram_on_flat_face, symbolic_expansion
-
     I, J = problem.n_neurons, problem.n_outputs
     if I * (J + 2) > 12 or problem.n_samples > 10:
         return None
     se = symbolic_expansion(problem, cert=cert)
     names = se.latex_names()
-    import sympy as sp
-
     lat = lambda e: sp.latex(e, symbol_names=names)  # noqa: E731
     order = ", ".join(names[s] for s in se.variables)
     if not gram_on_flat_face(se):

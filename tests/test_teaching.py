@@ -126,10 +126,11 @@ def test_gd_at_one_half_lands_on_the_kink_and_stays():
     assert min(r.values) == Q("1/1000000")
 
 
-@pytest.mark.parametrize("eta,first", [("51/100", 2), ("3/5", 2), ("1", 2)])
+@pytest.mark.parametrize("eta,first", [("51/100", 2), ("3/5", 2), ("1", 1)])
 def test_gd_escapes_above_one_half(eta, first):
     # y_1 = 1 - 2 eta < 0, y_n = (1 + 2 eta)^(n-1) (1 - 2 eta): f = |x| - y^2 -> -infinity.
-    # eta = 3/5: y_2 = -11/25, x_2 = 1e-6, f = 1e-6 - 121/625 < 0.
+    # eta = 3/5: y_1 = -1/5, f_1 = 599999/10^6 - 1/25 > 0; y_2 = -11/25, x_2 = 1e-6, f = 1e-6 - 121/625 < 0.
+    # eta = 1: y_1 = -1, x_1 = 1e-6 - 1, f_1 = 999999/10^6 - 1 < 0 already.
     r = eq7_gradient_descent(eta, steps=25)
     e = Fr(eta)
     assert r.escaped_at == first and r.regime == "escaping"

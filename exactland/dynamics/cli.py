@@ -137,18 +137,26 @@ def snap_report(step: int, res: SnapResult) -> dict[str, Any]:
     }
 
 
-def _describe(step: int, res: SnapResult) -> str:
+def _describe(step: int, res: SnapResult, verbose: bool = False) -> str:
     if res.certificate is None:
         return (f"step {step}: no exact stationary point found near the float point "
                 f"({len(res.attempts)} structure guesses: "
-                + "; ".join(f"{a.outcome}: {a.detail}" for a in res.attempts) + ")")
+                + "; ".join(f"{a.outcome}: {a.detail}" for a in res.attempts[:4]) + " …)")
     c = res.certificate
     st = res.structure
     assert st is not None
-    return (f"step {step}: {c.verdict.value}, exact loss {c.loss} (≈ {float(c.loss):.9g}), "
-            f"escape neurons {list(c.escape_neurons)} (small living {list(st.small)}), "
-            f"{len(st.groups)} group(s) of sizes {[len(g) for g in st.groups]}, {len(st.dead)} dead; "
-            f"|float − exact|_∞ = {res.distance:.3g}; independent check: "
+    p = c.problem
+    mse = 2 * c.loss / (p.n_samples * p.n_outputs)
+    esc, small = list(c.escape_neurons), list(st.small)
+    if verbose:
+        who = f"escape neurons {esc} (small living {small})"
+    elif esc and esc == small:
+        who = f"{len(esc)} escape neurons = the {len(small)} small living neurons"
+    else:
+        who = f"{len(esc)} escape neurons, {len(small)} small living neurons"
+    return (f"step {step}: {c.verdict.value} — exact L = {c.loss} (MSE ≈ {float(mse):.9g}); {who}; "
+            f"groups {[len(g) for g in st.groups]}, {len(st.dead)} dead; "
+            f"|float − exact|_∞ = {res.distance:.2g}; independent check: "
             f"{'valid' if c.verify().valid else 'INVALID'}")
 
 
@@ -210,7 +218,7 @@ def _snap(args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps(snap_report(step, res), indent=1))
     else:
-        print(_describe(step, res))
+        print(_describe(step, res, verbose=True))
     return 0
 
 
