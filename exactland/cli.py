@@ -43,8 +43,11 @@ def _parser() -> argparse.ArgumentParser:
     from .dynamics.cli import add_parsers as dynamics_parsers
     from .embedding_cli import add_parsers as embedding_parsers
 
+    from .taylor_cli import add_parsers as taylor_parsers
+
     dynamics_parsers(sub)
     embedding_parsers(sub)
+    taylor_parsers(sub)
     sp = sub.choices["split"]
     sp.add_argument("--gd-steps", type=int, default=0,
                     help="continue with this many gradient-descent steps (float path) from the "
@@ -105,6 +108,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _check(args)
         if args.command == "examples":
             return _examples(args.certify)
+        if args.command in ("taylor", "derive", "teach"):
+            from .taylor_cli import run as taylor_run
+
+            return taylor_run(args)
         if args.command in ("embed", "split"):
             from .embedding_cli import run as embedding_run
 

@@ -188,14 +188,15 @@ def condition3_step(ev: Evaluation, nds: list[NeuronData], cert: Certificate) ->
     witness = None
     for nd, rep in zip(nds, cert.neurons):
         i = nd.index
-        ta = tangential_analysis(nd, Budget(cert.budget_limit))
+        if rep.method == "budget-exceeded":  # the certificate's shared budget ran out here
+            rows.append((f"${i + 1}$", f"${len(nd.kink_set)}$", rep.method, "undecided (budget exhausted)"))
+            continue
+        ta = tangential_analysis(nd, Budget(cert.budget_limit))  # a fresh budget: at least what was left
         facts += [Fact(("neurons", i, "tangential", "method"), ta.method),
                   Fact(("neurons", i, "tangential", "nonnegative"), ta.nonnegative),
                   Fact(("neurons", i, "tangential", "rays"), len(ta.rays))]
         if ta.method == "zero-form":
             what = "$F_i \\equiv 0$" + (" ($h_i = 0$)" if all(h == 0 for h in nd.h) else "")
-        elif ta.method == "budget-exceeded":
-            what = "undecided (budget exhausted)"
         else:
             parts = []
             for ray in ta.rays[:8]:
@@ -466,7 +467,7 @@ def gram_step(problem: Any, cert: Certificate) -> Step | None:
     disp += [rf"V_{{{j + 1}}} = {tex_matrix(se.V[j].tolist())}" for j in range(J)]
     disp.append(r"c_2 = \tfrac12 \sum_j \lVert V_j \Delta\rVert^2\ \text{on the face } c_1 = 0")
     disp.append(r"c_3 = \sum_j (V_j\Delta)\cdot \bar V_j,\qquad c_4 = \tfrac12 \sum_j \lVert \bar V_j\rVert^2,\qquad "
-                rf"\bar V_{{1}} = {lat(se.Vbar[0].T)}^\top")
+                rf"\bar V_{{1}} = {lat(se.Vbar[0])}")
     tang = ", ".join(f"v_{{{i + 1}}} = {tex_vec(v)}" for i, v in enumerate(se.tangents))
     claim = (f"In the orthant fixed by ${tang}$ (with $\\Delta s_i \\ge 0$), the loss is one polynomial in "
              f"$({order})$; its Hessian is a sum of Gram matrices on the first-order-flat face, the third-order "

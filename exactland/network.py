@@ -17,7 +17,7 @@ from typing import Any, Sequence
 import numpy as np
 from flint import fmpq
 
-from .numbers import is_rational, sign
+from .numbers import sign
 from .problem import Problem
 
 __all__ = ["Evaluation", "evaluate", "loss"]

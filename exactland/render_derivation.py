@@ -17,7 +17,7 @@ import html
 import re
 from typing import Callable
 
-from .derivation import Derivation, Step
+from .derivation import Derivation, Step, Table
 from .errors import InputError
 
 __all__ = ["render", "render_markdown", "render_latex", "render_html", "latex_problems", "FORMATS"]
@@ -162,8 +162,7 @@ def render_latex(d: Derivation) -> str:
             out.append(r"\begin{equation*}" + "\n" + r"\begin{gathered}" + "\n" + eq + "\n"
                        + r"\end{gathered}" + "\n" + r"\end{equation*}")
         if s.table is not None:
-            w = f"{0.92 / len(s.table.header):.3f}"
-            spec = "|" + f"p{{{w}\\linewidth}}|" * len(s.table.header)
+            spec = "|" + "".join(f"p{{{w:.3f}\\linewidth}}|" for w in _widths(s.table))
             rows = [" & ".join(_tex_inline(c) for c in s.table.header) + r" \\ \hline"]
             rows += [" & ".join(_tex_inline(c) for c in row) + r" \\ \hline" for row in s.table.rows]
             out.append(r"{\small" + "\n" + r"\begin{tabular}{" + spec + "}\n" + r"\hline" + "\n"
@@ -173,6 +172,13 @@ def render_latex(d: Derivation) -> str:
                        + "\n".join(r"\item " + _tex_text(c) for c in s.checks) + "\n" + r"\end{itemize}")
     out.append(r"\end{document}")
     return "\n\n".join(out) + "\n"
+
+
+def _widths(table: Table) -> list[float]:
+    """Column widths (fractions of the line) proportional to the longest cell, clamped."""
+    longest = [max(len(row[c]) for row in (table.header,) + table.rows) for c in range(len(table.header))]
+    weight = [min(max(n, 6), 80) for n in longest]
+    return [0.9 * w / sum(weight) for w in weight]
 
 
 def latex_problems(text: str) -> list[str]:

@@ -16,7 +16,8 @@
     The Appendix C / Remark 3.4 examples, or one exact GD run on eq. (7).
 
 ``PROBLEM`` may be replaced by ``--example NAME``. Exit codes: 0 success,
-2 bad input (the message names the field), as for ``certify``.
+1 an internal cross-check failed (a bug), 2 bad input (the message names the
+field), as for ``certify``.
 """
 from __future__ import annotations
 
@@ -28,6 +29,7 @@ from typing import Any
 
 from .errors import ExactlandError, InputError
 from .numbers import parse_exact, to_str
+from .taylor import CheckFailed
 
 __all__ = ["add_parsers", "run", "main"]
 
@@ -230,6 +232,9 @@ def run(args: argparse.Namespace) -> int:
         if args.command == "teach":
             return _teach(args)
         raise InputError(f"not a command of this module: {args.command}", "command")
+    except CheckFailed as exc:  # an internal cross-check failed: a bug, not bad input
+        print(f"internal check failed: {exc}", file=sys.stderr)
+        return 1
     except ExactlandError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2

@@ -191,3 +191,15 @@ def test_cli_derive_matches_the_committed_file(tmp_path, capsys):
     assert rc == 0 and capsys.readouterr().out.startswith("<!DOCTYPE html>")
     rc = run(ap.parse_args(["derive", str(tmp_path / "missing.json")]))
     assert rc == 2
+
+
+def test_undecided_and_shared_budget_derive():
+    # three kink lines in d = 2 at a zero neuron with h != 0: the general ray routine is needed.
+    # With budget 3 the certifier's shared budget covers neuron 1 only; the derivation must agree.
+    X = [[1, 0], [0, 1], [1, 1]]
+    p = exactland.load({"activation": {"alpha_plus": 1, "alpha_minus": 0}, "X": X, "Y": [[1], [2], [3]],
+                        "W": [[0, 0], [0, 0]], "H": [[1, 2]]})
+    for budget, verdict in ((0, "undecided"), (3, "not-stationary")):
+        d = derive(p, exactland.certify(p, budget=budget))
+        assert d.meta["verdict"] == verdict
+        assert "budget exhausted" in render_markdown(d)

@@ -47,7 +47,6 @@ from exactland.embedding import (
     certified_status,
     fukumizu_f_matrix,
     inactive_propagation,
-    predict_replication,
     replicate,
     tangentially_flat,
 )

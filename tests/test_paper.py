@@ -285,6 +285,7 @@ def test_appendix_i02_first_saddle_numbers():
     # x4·v = 0.34 - 0.204 = 0.136 > 0, so Lemma 3.2's d^v at the origin sums over
     # {x2, x4}, not {x1, x2}: d^v·v = e21 (x2·v) + e41 (x4·v) = -0.68 - 0.1088 = -0.7888.
     assert dot(x1, v) == 0 and dot(x4, v) == F("0.136") and dot(x3, v) < 0
+    assert e21 * dot(x2, v) + e41 * dot(x4, v) == F("-0.7888")
     from exactland.kinks import neuron_data
     from exactland.network import evaluate
 
