@@ -355,8 +355,9 @@ def snap(
     W : (I, d) float array
     H : (J, I) float array
     guesses : sequence of Tolerances
-        Structure guesses, tried in order until one yields a stationary
-        point (saddle, type-1 minimum or undecided).
+        Structure guesses; every distinct guess is tried, and among those
+        that yield a stationary point (saddle, type-1 minimum or undecided)
+        the one nearest to the float point is returned.
     budget : int
         Passed to :func:`exactland.certify`.
     max_kink_moves : int
@@ -386,6 +387,7 @@ def snap(
     am = to_float(dataset.activation.alpha_minus)
     attempts: list[SnapAttempt] = []
     seen: set[Any] = set()
+    best: tuple[Problem, Certificate, Structure, Tolerances, float] | None = None
     for tol in guesses:
         st = guess_structure(W, H, X, Y, am, tol)
         for _ in range(max_kink_moves + 1):
@@ -412,6 +414,12 @@ def snap(
                                             "the exact candidate is not stationary (its certificate "
                                             "has a descent witness); trying the next guess", cert.verdict.value))
                 break
-            attempts.append(SnapAttempt(tol, "certified", "", cert.verdict.value))
-            return SnapResult(problem, cert, st, tol, _distance(W, H, Wx, Hx), tuple(attempts))
+            dist = _distance(W, H, Wx, Hx)
+            attempts.append(SnapAttempt(tol, "certified", f"|float - exact|_inf = {dist:.3g}",
+                                        cert.verdict.value))
+            if best is None or dist < best[4]:
+                best = (problem, cert, st, tol, dist)
+            break
+    if best is not None:
+        return SnapResult(*best, tuple(attempts))
     return SnapResult(None, None, None, None, None, tuple(attempts))

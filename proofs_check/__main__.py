@@ -1,0 +1,8 @@
+"""``python -m proofs_check [--claim X] [--instances N]``."""
+from __future__ import annotations
+
+import sys
+
+from .cli import main
+
+sys.exit(main())
