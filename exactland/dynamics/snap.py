@@ -216,7 +216,7 @@ def _eigen_direction(ds: Dataset, st: Structure, free: int, dirs: dict[int, Vect
     ns = (A - top * B).nullspace()
     if len(ns) != 1:
         return None
-    c = [sp.radsimp(sp.nsimplify(v) if v.is_Rational else v) for v in ns[0]]
+    c = [sp.radsimp(v) for v in ns[0]]
     try:
         coef = [parse_exact(sp.simplify(v), "eigenvector") for v in c]
     except Exception:  # not expressible with the supported algebraic numbers
