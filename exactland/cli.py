@@ -45,9 +45,12 @@ def _parser() -> argparse.ArgumentParser:
 
     from .taylor_cli import add_parsers as taylor_parsers
 
+    from proofs_check.cli import add_parsers as proofs_parsers
+
     dynamics_parsers(sub)
     embedding_parsers(sub)
     taylor_parsers(sub)
+    proofs_parsers(sub)
     sp = sub.choices["split"]
     sp.add_argument("--gd-steps", type=int, default=0,
                     help="continue with this many gradient-descent steps (float path) from the "
@@ -108,6 +111,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _check(args)
         if args.command == "examples":
             return _examples(args.certify)
+        if args.command == "proofs":
+            from proofs_check.cli import run as proofs_run
+
+            return proofs_run(args)
         if args.command in ("taylor", "derive", "teach"):
             from .taylor_cli import run as taylor_run
 

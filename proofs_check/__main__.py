@@ -1,8 +1,9 @@
-"""``python -m proofs_check [--claim X] [--instances N]``."""
+"""``python -m proofs_check [--claim X] [--instances N] [--verbose] [--json] [--list]``."""
 from __future__ import annotations
 
 import sys
 
 from .cli import main
 
-sys.exit(main())
+if __name__ == "__main__":
+    sys.exit(main())

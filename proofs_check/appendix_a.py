@@ -185,7 +185,10 @@ def _property(a3: dict, a2: dict) -> Callable[[Net, dict], str | None]:
 def _collect(lines_a2: dict, lines_a3: dict, n: int) -> tuple[dict, int]:
     from .gen import ACTIVATIONS  # noqa: F401
 
-    res = search(random_nets(), _property(lines_a3, lines_a2), n, shrink=False)
+    from .examples import final_minimum, kink_example
+
+    res = search(random_nets(), _property(lines_a3, lines_a2), n, shrink=False,
+                 explicit=[kink_example(), final_minimum()])
     if res.message:
         raise AssertionError(res.message)
     return res.stats, res.count

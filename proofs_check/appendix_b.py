@@ -64,11 +64,12 @@ def recursion_check(widths: tuple[int, ...], printed: bool) -> tuple[bool, str]:
 
 # ------------------------------------------------------------------ instances
 @st.composite
-def deep_nets(draw: Any) -> dict:
+def deep_nets(draw: Any, widths1: tuple[int, ...] = (1, 2, 3), widths2: tuple[int, ...] = (1, 2)) -> dict:
+    """Exact 2-hidden-layer networks (d = 2) with kinks forced in both layers."""
     ap, am = draw(st.sampled_from(ACTIVATIONS[:6]))
     K = draw(st.integers(1, 3))
-    I1 = draw(st.integers(1, 3))
-    I2 = draw(st.integers(1, 2))
+    I1 = draw(st.sampled_from(widths1))
+    I2 = draw(st.sampled_from(widths2))
     J = draw(st.integers(1, 2))
     r = rat(-6, 6, 3)
     X = [(draw(r), draw(r)) for _ in range(K)]
@@ -89,6 +90,14 @@ def deep_nets(draw: Any) -> dict:
             row[c] = -sum(rw * xv for rw, xv in zip(row, x1)) / x1[c]
             net["W2"] = [row] + W2[1:]
     return net
+
+
+def example_deep() -> dict:
+    """A fixed 2-hidden-layer ReLU network (widths 2, 2): layer-1 neuron 0 on the kink of x_1."""
+    F = Fraction
+    return dict(ap=F(1), am=F(0), X=[(F(1), F(-1)), (F(1), F(2))],
+                W1=[[F(1), F(1)], [F(2), F(-1)]], W2=[[F(1), F(2)], [F(-1), F(3)]],
+                H=[[F(1), F(-2)]], Y=[[F(1)], [F(-1)]])
 
 
 def _rho(net: dict, z: Fraction) -> Fraction:
@@ -212,7 +221,7 @@ def run(n: int) -> Outcome:
               f"printed recursion (W^(l))^T diag(alpha^(l)): {tp_sq}; {tp_ne}"]
     if not (c_sq and c_ne):
         return fails("even the corrected recursion disagrees", details=lines)
-    res = search(deep_nets(), _prop(False), n)
+    res = search(deep_nets(), _prop(False), n, explicit=[example_deep()])
     if res.counterexample is not None:
         return fails("B.2's derivative formulas disagree with the exact one-sided derivatives",
                      res.message, lines, instances=res.count)
@@ -229,8 +238,8 @@ def run(n: int) -> Outcome:
 
 
 def broken(n: int) -> Outcome:
-    res = search(deep_nets().filter(lambda d: len(d["W1"]) == 2 and len(d["W2"]) == 2), _prop(True), n,
-                 shrink=False)
+    res = search(deep_nets(widths1=(2,), widths2=(2,)), _prop(True), n, shrink=False,
+                 explicit=[example_deep()])
     if res.counterexample is not None:
         return fails("with the printed recursion the derivative is wrong", res.message, instances=res.count)
     return holds("broken variant not detected", instances=res.count)

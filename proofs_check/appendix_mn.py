@@ -165,7 +165,7 @@ def _run_units(kind: str, broken: bool, n: int) -> Outcome:
                  (fm, (Fraction(0), Fraction(0)), [Fraction(-1)], "h!=0")] if kind == "M" else
                 [(fm, (Fraction(0), Fraction(0)), [Fraction(0)], "zero"),
                  (fm, tuple(2 * c for c in fm.W[0]), [Fraction(0)], "replica"),
-                 (fm, (Fraction(1), Fraction(1)), [Fraction(0)], "generic")])
+                 (fm, (Fraction(1), Fraction(0)), [Fraction(0)], "generic")])
     res = search(_units(kind), _prop_units(kind, broken), n, shrink=not broken, explicit=explicit)
     if broken:
         if res.counterexample is not None:

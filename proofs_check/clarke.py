@@ -153,9 +153,8 @@ def _no_subgradient(f: sp.Expr) -> tuple[bool, str]:
 def _origin_network() -> tuple[bool, str]:
     """Section 4.1.1 origin: the loss along every ray has no linear term; a descent exists."""
     K = 5
-    xs = [sp.Rational(v) for v in ("-1", "-0.6", "-0.1", "0.3", "0.7")]
     ys = [sp.Rational(v) for v in ("0.28", "-0.1", "0.03", "0.23", "-0.22")]
-    dh, r = sp.symbols("dh r", real=True)  # r_k := rho(dw·x_k) are free symbols (any ray)
+    dh = sp.Symbol("dh", real=True)  # r_k := rho(dw·x_k) are free symbols (any ray, any data)
     rs = sp.symbols(f"r0:{K}", real=True)
     loss = sum(((t * dh) * (t * rk) - yk) ** 2 for rk, yk in zip(rs, ys)) / 2
     c1 = sp.expand(loss).coeff(t, 1)
@@ -175,7 +174,7 @@ def _remark_c1(f: sp.Expr) -> Outcome:
     pos = sp.simplify(f.subs({x: t, y: 0}).subs(t, sp.Rational(1, 10)))
     nosub, why = _no_subgradient(f)
     origin_ok, origin_txt = _origin_network()
-    detail = [f"one-sided derivatives along (a, b) by sign case: "
+    detail = ["one-sided derivatives along (a, b) by sign case: "
               + "; ".join(f"{c}: {c1}" for c, c1, _ in cases),
               f"f(0, -1/10) = {neg}, f(1/10, 0) = {pos}", why, origin_txt]
     if not c1_ok:
@@ -230,7 +229,7 @@ def _c2(etas: list[Fraction]) -> Outcome:
     detail = [f"symbolic: y_n = {yn} > 0 for all n when eta < 1/4 ({sym_ok}); the bound is "
               "not sharp: the same holds for every eta < 1/2, and eta > 1/2 escapes"] + rows
     if bad or not sym_ok:
-        return fails(f"GD from (1e-6, 1) escapes for eta in {bad}", details=detail,
+        return fails(f"GD from (1e-6, 1) escapes for eta in {[str(e) for e in bad]}", details=detail,
                      instances=len(etas))
     return holds("GD with eta < 1/4 never leaves y > 0 (y_n = (1-2 eta)^n); also true up to "
                  "eta < 1/2", detail, instances=len(etas))

@@ -6,7 +6,7 @@ from functools import lru_cache
 from .exact import Net
 
 __all__ = ["final_minimum", "origin_saddle", "final_plus_zero", "i02_origin", "i02_final",
-           "o1_counterexample", "explicit_stationary"]
+           "o1_counterexample", "kink_example", "explicit_stationary"]
 
 
 @lru_cache(maxsize=None)
@@ -53,6 +53,13 @@ def o1_counterexample() -> Net:
     """ReLU, X = (1,0),(0,1), Y = (1,-1), W = (1,1), H = 0: a stationary saddle whose
     kink-free neuron has d = (-1, 1) != 0 (against Lemma O.1 as printed)."""
     return Net.make(1, 0, [[1, 0], [0, 1]], [[1], [-1]], [[1, 1]], [[0]])
+
+
+@lru_cache(maxsize=None)
+def kink_example() -> Net:
+    """ReLU, x_1 = (1, -1) on the kink of w = (1, 1), x_2 = (1, 1), y = (1, 0), h = 1: a
+    non-stationary point where Appendix A's printed lines go wrong (E-A2, E-A3)."""
+    return Net.make(1, 0, [[1, -1], [1, 1]], [[1], [0]], [[1, 1]], [[1]])
 
 
 def explicit_stationary(J1_only: bool = False) -> list[Net]:

@@ -17,7 +17,7 @@ from fractions import Fraction
 from typing import Any
 
 from .common import certify
-from .exact import Net, analyse_2d, fmt
+from .exact import Net, analyse_2d
 from .examples import explicit_stationary
 from .gen import stationary_family
 from .registry import Check, Method, Outcome, fails, holds, search

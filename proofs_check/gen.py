@@ -166,9 +166,10 @@ def teacher_family(draw: Any, zero: tuple[int, ...] = (0, 1)) -> Net:
 
 
 @st.composite
-def origin_family(draw: Any, J_values: tuple[int, ...] = (1, 2)) -> Net:
+def origin_family(draw: Any, J_values: tuple[int, ...] = (1, 2),
+                  activations: tuple = ACTIVATIONS[:6]) -> Net:
     """``W = 0, H = 0`` (always stationary) on random data with a bias coordinate."""
-    ap, am = draw(st.sampled_from(ACTIVATIONS[:6]))
+    ap, am = draw(st.sampled_from(activations))
     K = draw(st.integers(2, 4))
     J = draw(st.sampled_from(J_values))
     I = draw(st.integers(1, 2))  # noqa: E741

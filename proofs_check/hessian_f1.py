@@ -27,7 +27,6 @@ import itertools
 from dataclasses import dataclass
 from fractions import Fraction
 from functools import lru_cache
-from typing import Any, Callable
 
 import sympy as sp
 from hypothesis import strategies as st
@@ -229,8 +228,23 @@ def _symbolic_f11(drop_h: bool) -> tuple[bool, list[str]]:
     for a in range(N):
         for b in range(a, N):
             Hs[a, b] = Hs[b, a] = sp.diff(m.L, m.vars[a], m.vars[b]).subs(z)
+    idx0 = {_name(m, v): c for c, v in enumerate(m.vars)}
     bad = [(_name(m, m.vars[a]), _name(m, m.vars[b])) for a in range(len(m.vars)) for b in range(len(m.vars))
            if not _zero(Hs[a, b] - _printed_second(m, _name(m, m.vars[a]), _name(m, m.vars[b])))]
+    # the first printed line, sum_k (de_kj1/dh_j2i2) rho(w_i.x_k), has an undefined index i
+    readings = {}
+    for name, pick in (("i := i1", 0), ("i := i2", 1)):
+        good = True
+        for (j1, i1), (j2, i2) in itertools.product(itertools.product(range(J_), range(I_)), repeat=2):
+            ii = (i1, i2)[pick]
+            de = [(1 if j1 == j2 else 0) * m.n[i2] * m.Au[i2][k] for k in range(K_)]
+            val = sum(de[k] * m.n[ii] * m.Au[ii][k] for k in range(K_))
+            a_, b_ = idx0[("h", j1, i1)], idx0[("h", j2, i2)]
+            good &= _zero(Hs[a_, b_] - val)
+        readings[name] = good
+    lines.append(f"first line of d2L/dh dh, sum_k (de_kj1/dh_j2i2) rho(w_i.x_k), the index i undefined: "
+                 f"equal with i := i1: {readings['i := i1']}; with i := i2: {readings['i := i2']}")
+    ok &= readings["i := i1"] and not readings["i := i2"]
     lines.append("the six printed second derivatives (with rho(w_i.x_k) read as rho(w_{i1}.x_k) and "
                  f"d/dr_2 as d/dr_{{i2}}): {'all 64 entries equal' if not bad else f'differ at {bad[:4]}'}")
     ok &= not bad
@@ -515,7 +529,6 @@ def _symbolic_f13(coef: sp.Expr = sp.Rational(24, 2)) -> tuple[dict, list[str], 
         hs = [x for x in names if x[0] == "h"]
         ws = [x for x in names if x[0] != "h"]
         if len(hs) == 2 and len(ws) == 2 and hs[0][1] == hs[1][1]:
-            j = hs[0][1]
             # pair each h with a w of the same neuron (as in the printed types)
             for perm in ((0, 1), (1, 0)):
                 (h1, h2), (w1, w2) = hs, (ws[perm[0]], ws[perm[1]])
@@ -524,7 +537,7 @@ def _symbolic_f13(coef: sp.Expr = sp.Rational(24, 2)) -> tuple[dict, list[str], 
                     V1 = m.Vhr(i1) if w1[0] == "r" else m.Vhs(i1)
                     V2 = m.Vhr(i2) if w2[0] == "r" else m.Vhs(i2)
                     mult = 1 + (1 if i1 == i2 else 0)
-                    if not _zero(val - mult * _dotl(V1, V2)) and not (i1 == i2 and w1[0] != w2[0] and _zero(val - 2 * _dotl(V1, V2))):
+                    if not _zero(val - mult * _dotl(V1, V2)):
                         bad.append(names)
                     break
             else:

@@ -23,7 +23,6 @@ from __future__ import annotations
 from fractions import Fraction
 from typing import Any, Callable
 
-from hypothesis import strategies as st
 
 from .exact import Net, dot, fmt, perp, ray_poly, zero_dir
 from .gen import random_nets
@@ -160,8 +159,16 @@ def _strategy() -> Any:
     return random_nets()
 
 
+def _explicit() -> list[Net]:
+    """A non-stationary kink point, the Section 4.1.1 final minimum (a neuron on a kink),
+    its origin (zero neurons) and Lemma O.1's counterexample."""
+    from .examples import final_minimum, kink_example, o1_counterexample, origin_saddle
+
+    return [kink_example(), final_minimum(), origin_saddle(), o1_counterexample()]
+
+
 def run(n: int) -> Outcome:
-    res = search(_strategy(), lambda net, s: formula_errors(net, stats=s), n)
+    res = search(_strategy(), lambda net, s: formula_errors(net, stats=s), n, explicit=_explicit())
     s = res.stats
     if res.counterexample is not None:
         return fails("a formula of Lemma 3.2 disagrees with the exact one-sided derivative",
@@ -187,7 +194,7 @@ def broken(n: int) -> Outcome:
     caught, lines, total = [], [], 0
     for label, kw in mutants:
         res = search(_strategy(), lambda net, s, kw=kw: formula_errors(net, with_exactland=False, **kw),
-                     n, shrink=False)
+                     n, shrink=False, explicit=_explicit())
         total += res.count
         if res.counterexample is not None:
             caught.append(label)

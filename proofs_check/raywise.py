@@ -22,8 +22,6 @@ why the radius certificate of DESIGN §6 does not rely on it.
 """
 from __future__ import annotations
 
-from fractions import Fraction
-from typing import Any
 
 import sympy as sp
 
@@ -48,7 +46,7 @@ def ray_coefficients(f: sp.Expr) -> list[sp.Expr]:
 
 def _peano(f: sp.Expr) -> tuple[bool, list[str]]:
     c = ray_coefficients(f)
-    lines = [f"f(ta, tb) = " + " + ".join(f"({ci}) t^{n}" for n, ci in enumerate(c) if ci != 0)]
+    lines = ["f(ta, tb) = " + " + ".join(f"({ci}) t^{n}" for n, ci in enumerate(c) if ci != 0)]
     # ray-wise: b != 0 -> first nonzero coefficient c2 = b^2 > 0 (if c0 = c1 = 0); b = 0 -> c at a^4
     raywise = True
     if c[0] != 0 or (len(c) > 1 and c[1] != 0):

@@ -35,7 +35,7 @@ def table(results: Sequence[Result]) -> str:
         rows.append((r.check.claim, r.check.title, r.method_text, _result_text(r), _broken_text(r),
                      f"{r.seconds + r.broken_seconds:.2f}s"))
     widths = [max(len(row[c]) for row in rows) for c in range(len(rows[0]))]
-    widths[1] = min(widths[1], 58)
+    widths[1] = min(widths[1], 48)
     out = []
     for n, row in enumerate(rows):
         cells = [row[c][: widths[c]].ljust(widths[c]) for c in range(len(row))]

@@ -19,7 +19,6 @@ neurons, teacher constructions, origins; ``α±`` varied; |J| ∈ {1, 2}):
 """
 from __future__ import annotations
 
-from fractions import Fraction
 from typing import Any
 
 from .common import box_perturbations, certify, f2_path, perturbed, seed_of

@@ -15,7 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import ROUND_HALF_EVEN, Decimal
 from fractions import Fraction
-from typing import Any, Callable
+from typing import Any
 
 import sympy as sp
 
@@ -131,8 +131,8 @@ def section_411(xk: list[str] = X411) -> list[Item]:
     mse = 2 * L / len(xs)
     items.append(Item("4.1.1 final MSE of the training run (quoted by the project from the paper's run)",
                       "0.027885962", mse, "note", abs(F("0.027885962") - mse) < F(1, 10**8),
-                      f"the exact minimum rounds to {_dec(mse, 9)}: the float endpoint lies 4e-10 above "
-                      "the exact minimum (not the exact value rounded)"))
+                      f"the exact minimum rounds to {_dec(mse, 9)}: the float endpoint lies "
+                      f"{float(F('0.027885962') - mse):.1e} above the exact minimum (not the exact value rounded)"))
     # the exact final point is a type-1 minimum; the 42k and 152k stationary points are saddles
     from .examples import final_minimum
 
