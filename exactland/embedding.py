@@ -243,6 +243,20 @@ def _finish(
 
 
 # ----------------------------------------------------------------- inactive units
+def _one_unit(
+    op: str, problem: Problem, wv: tuple[Any, ...], hv: tuple[Any, ...], compare: bool,
+    base: Certificate | None, budget: int, predict: Any,
+) -> EmbeddingResult:
+    """Append one unit (w, h), check the network function, predict and certify."""
+    embedded = _with_unit(problem, wv, hv)
+    _check_function_kept(problem, embedded)
+    new = (problem.n_neurons,)
+    if not compare:
+        return EmbeddingResult(op, problem, embedded, new, None, base, None, None)
+    cert0 = _base(problem, base, budget)
+    return _finish(op, problem, embedded, new, predict(cert0), cert0, budget)
+
+
 def add_orthogonal_unit(
     problem: Problem, w: Sequence[Any], h: Sequence[Any], *, compare: bool = True,
     base: Certificate | None = None, budget: int = DEFAULT_BUDGET,
@@ -281,14 +295,8 @@ def add_orthogonal_unit(
                 "w . x_k = 0 for every training input)",
                 "w",
             )
-    embedded = _with_unit(problem, wv, hv)
-    _check_function_kept(problem, embedded)
-    new = (problem.n_neurons,)
-    if not compare:
-        return EmbeddingResult("orthogonal-unit", problem, embedded, new, None, base, None, None)
-    cert0 = _base(problem, base, budget)
-    pred = predict_orthogonal_unit(problem, hv, base=cert0, budget=budget)
-    return _finish("orthogonal-unit", problem, embedded, new, pred, cert0, budget)
+    return _one_unit("orthogonal-unit", problem, wv, hv, compare, base, budget,
+                     lambda c: predict_orthogonal_unit(problem, hv, base=c, budget=budget))
 
 
 def add_negative_unit(
@@ -335,14 +343,8 @@ def add_negative_unit(
                 "w . x_k < 0 for every training input)",
                 "w",
             )
-    embedded = _with_unit(problem, wv, hv)
-    _check_function_kept(problem, embedded)
-    new = (problem.n_neurons,)
-    if not compare:
-        return EmbeddingResult("negative-unit", problem, embedded, new, None, base, None, None)
-    cert0 = _base(problem, base, budget)
-    pred = predict_negative_unit(problem, base=cert0, budget=budget)
-    return _finish("negative-unit", problem, embedded, new, pred, cert0, budget)
+    return _one_unit("negative-unit", problem, wv, hv, compare, base, budget,
+                     lambda c: predict_negative_unit(problem, base=c, budget=budget))
 
 
 # ----------------------------------------------------------------- inactive propagation
@@ -368,11 +370,5 @@ def inactive_propagation(
     """
     wv = _vector(w, "w", problem.dim)
     hv = tuple(wv[0] - wv[0] for _ in range(problem.n_outputs))
-    embedded = _with_unit(problem, wv, hv)
-    _check_function_kept(problem, embedded)
-    new = (problem.n_neurons,)
-    if not compare:
-        return EmbeddingResult("inactive-propagation", problem, embedded, new, None, base, None, None)
-    cert0 = _base(problem, base, budget)
-    pred = predict_inactive_propagation(problem, wv, base=cert0, budget=budget)
-    return _finish("inactive-propagation", problem, embedded, new, pred, cert0, budget)
+    return _one_unit("inactive-propagation", problem, wv, hv, compare, base, budget,
+                     lambda c: predict_inactive_propagation(problem, wv, base=c, budget=budget))
