@@ -65,8 +65,9 @@ def test_nan_data_refused():
 
 
 @pytest.mark.skipif(not numba_available(), reason="numba extra not installed")
-def test_numba_and_numpy_engines_give_the_same_trajectory():
-    cfg = dict(width=7, init_std=0.3, lr=5e-3, steps=3000, seeds=(1, 2), log_every=10, checkpoint_every=500)
+@pytest.mark.parametrize("seeds", [(1,), (1, 2)])  # the serial and the parallel kernel
+def test_numba_and_numpy_engines_give_the_same_trajectory(seeds):
+    cfg = dict(width=7, init_std=0.3, lr=5e-3, steps=3000, seeds=seeds, log_every=10, checkpoint_every=500)
     a = gradient_descent(X411, Y411, (1.0, 0.1), TrainConfig(engine="numba", **cfg))
     b = gradient_descent(X411, Y411, (1.0, 0.1), TrainConfig(engine="numpy", **cfg))
     assert np.allclose(a.W, b.W, rtol=1e-10, atol=1e-13)

@@ -262,6 +262,13 @@ if _numba is not None:
                                     ckpt_every, losses[s], Wc[:, s], Hc[:, s])
 
 
+def _numba_single(W, H, X, Y, ap, am, lr, scale, t0, t1, steps, log_every, ckpt_every, losses, Wc, Hc, div):
+    """One seed: the serial kernel (no thread pool to compile or start)."""
+    if div[0] < 0:
+        div[0] = _numba_one(W[0], H[0], X, Y, ap, am, lr, scale, t0, t1, steps, log_every,
+                            ckpt_every, losses[0], Wc[:, 0], Hc[:, 0])
+
+
 def gradient_descent(
     X: np.ndarray,
     Y: np.ndarray,
@@ -324,7 +331,9 @@ def gradient_descent(
     ap, am = float(alpha[0]), float(alpha[1])
     X = np.ascontiguousarray(X, dtype=np.float64)
     Y = np.ascontiguousarray(Y, dtype=np.float64)
-    kernel = _numba_batch if engine == "numba" else _numpy_loop
+    kernel = _numpy_loop
+    if engine == "numba":
+        kernel = _numba_batch if S > 1 else _numba_single
     chunk = max(1, -(-(config.steps + 1) // 50))
     start = time.perf_counter()
     for t0 in range(0, config.steps + 1, chunk):
