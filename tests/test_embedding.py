@@ -36,6 +36,7 @@ from fractions import Fraction as Fr
 from typing import Any, Sequence
 
 import pytest
+from _oracle import null_space
 from hypothesis import HealthCheck, assume, event, given, settings
 from hypothesis import strategies as st
 
@@ -107,33 +108,6 @@ def own_d(p: exactland.Problem, i: int) -> list[list[Fr]]:
             d = [dc + a * (o[j] - y[j]) * xc for dc, xc in zip(d, x)]
         res.append(d)
     return res
-
-
-def null_space(rows: list[list[Fr]], n: int) -> list[list[Fr]]:
-    """Basis of {e in Q^n : r.e = 0 for every row r} (Gauss-Jordan)."""
-    A = [list(r) for r in rows]
-    piv: list[int] = []
-    r = 0
-    for c in range(n):
-        p = next((i for i in range(r, len(A)) if A[i][c] != 0), None)
-        if p is None:
-            continue
-        A[r], A[p] = A[p], A[r]
-        A[r] = [x / A[r][c] for x in A[r]]
-        for i in range(len(A)):
-            if i != r and A[i][c] != 0:
-                f = A[i][c]
-                A[i] = [a - f * b for a, b in zip(A[i], A[r])]
-        piv.append(c)
-        r += 1
-    basis = []
-    for f in (c for c in range(n) if c not in piv):
-        v = [Fr(0)] * n
-        v[f] = Fr(1)
-        for i, pc in enumerate(piv):
-            v[pc] = -A[i][f]
-        basis.append(v)
-    return basis
 
 
 # ===================================================================== generator
