@@ -84,6 +84,17 @@ class SnapResult:
         return None if self.certificate is None else self.certificate.verdict.value
 
 
+def _rational_coords(N: Sequence[Vector], v: np.ndarray) -> list[fmpq]:
+    """Rational roundings of the (float, least-squares) coordinates of ``v`` in the basis ``N``."""
+    Nf = np.array([[to_float(c) for c in n] for n in N])
+    return [rational(c) for c in np.linalg.lstsq(Nf.T, v, rcond=None)[0]]
+
+
+def _combine(coef: Sequence[Any], N: Sequence[Vector], d: int) -> Vector:
+    """``Σ_t coef[t] N[t]`` (exact)."""
+    return tuple(sum((c * n[q] for c, n in zip(coef, N)), fmpq(0)) for q in range(d))
+
+
 def _solve_nearest(M: list[list[fmpq]], y: list[fmpq], target: list[fmpq]) -> list[fmpq] | None:
     """Exact least squares ``min ‖M b − y‖``; among minimisers the one nearest ``target``."""
     n = len(target)
@@ -132,9 +143,7 @@ def _group_matrices(
             N = bases[g]
             if not N:  # the kink set leaves no direction: the group vanishes
                 continue
-            Nf = np.array([[to_float(c) for c in n] for n in N])
-            coords = np.linalg.lstsq(Nf.T, a, rcond=None)[0]
-            target.extend(rational(c) for c in coords)
+            target.extend(_rational_coords(N, a))
         b = _solve_nearest(M, [Y[k][j] for k in range(K)], target)
         if b is None:
             return None
@@ -142,7 +151,7 @@ def _group_matrices(
         for g, N in enumerate(bases):
             coef = b[pos:pos + len(N)]
             pos += len(N)
-            out[g].append(tuple(sum((c * n[q] for c, n in zip(coef, N)), fmpq(0)) for q in range(d)))
+            out[g].append(_combine(coef, N, d))
     return out
 
 
@@ -221,7 +230,7 @@ def _eigen_direction(ds: Dataset, st: Structure, free: int, dirs: dict[int, Vect
         coef = [parse_exact(sp.simplify(v), "eigenvector") for v in c]
     except Exception:  # not expressible with the supported algebraic numbers
         return None
-    return tuple(sum((a * n[q] for a, n in zip(coef, N)), fmpq(0)) for q in range(len(X[0])))
+    return _combine(coef, N, len(X[0]))
 
 
 def _directions_multi(ds: Dataset, st: Structure, W: np.ndarray) -> list[Vector] | None:
@@ -247,9 +256,7 @@ def _directions_multi(ds: Dataset, st: Structure, W: np.ndarray) -> list[Vector]
             free = []
     for g in free:
         N = _pinned(ds, st, g)
-        Nf = np.array([[to_float(c) for c in n] for n in N])
-        coords = np.linalg.lstsq(Nf.T, st.directions[g], rcond=None)[0]
-        dirs[g] = tuple(sum((rational(c) * n[q] for c, n in zip(coords, N)), fmpq(0)) for q in range(d))
+        dirs[g] = _combine(_rational_coords(N, st.directions[g]), N, d)
     return [dirs[g] for g in range(len(st.groups))]
 
 
