@@ -2,12 +2,12 @@
 
 Run:  python benchmarks/bench_certify.py [--repeat N]
 
-Prints a table with the median wall time of ``exactland.certify`` on
+Prints a table with the median wall time of ``exactland.core.classify`` on
 (a) the 50-neuron, 5-sample network of Section 4.1.1 at two stationary points
     (the origin, a saddle; and the zero-loss interpolant with each of its 5
     neurons replicated 10 times, a type-1 minimum), and
 (b) a generated 1000-neuron, 200-sample, d = 10 stationary rational point
-    (``exactland.instances.teacher_stationary_point``: 150 neurons on kinks,
+    (``exactland.testing.instances.teacher_stationary_point``: 150 neurons on kinks,
     100 dead, 50 zero, 10 unfittable samples), once as a saddle and once
     without zero neurons (type-1 minimum, so the radius is computed),
 together with the float64 evaluation of the same loss and full gradient, and
@@ -23,10 +23,10 @@ import time
 import numpy as np
 
 import exactland
-from exactland.examples import load_example
-from exactland.instances import teacher_stationary_point
-from exactland.numbers import to_float
-from exactland.problem import Problem
+from exactland.builtin.examples import load_example
+from exactland.testing.instances import teacher_stationary_point
+from exactland.exact.scalars import to_float
+from exactland.core.problem import Problem
 
 
 def float_loss_grad(W: np.ndarray, H: np.ndarray, X: np.ndarray, Y: np.ndarray, ap: float, am: float):

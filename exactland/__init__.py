@@ -2,8 +2,14 @@
 
 Decides, in exact arithmetic, whether a point of the loss landscape of a
 one-hidden-layer ReLU-like network is not stationary, a saddle, or a type-1
-local minimum (Definitions 3.3, 4.1 and Theorem 4.2 of the paper), and returns
-a certificate that an independent checker re-verifies.
+local minimum (Definitions 3.3, 4.1 and Theorem 4.2 of the paper,
+arXiv:2402.05626), and returns a certificate that an independent checker
+re-verifies.
+
+The public names below are loaded lazily (PEP 562): ``import exactland`` loads
+nothing but this file, and ``import exactland.checker`` loads the checker and
+the exact-number layer only, never the search code. The layers and what each
+may import are described in ``docs/architecture.md``.
 
 Examples
 --------
@@ -14,12 +20,49 @@ Examples
 """
 from __future__ import annotations
 
-from . import examples
-from .certificate import Certificate, Verdict
-from .certify import certify
-from .errors import ExactlandError
-from .problem import Problem, load
+import importlib
+from typing import TYPE_CHECKING, Any
 
 __version__ = "0.1.0"
 
-__all__ = ["Certificate", "ExactlandError", "Problem", "Verdict", "certify", "examples", "load"]
+#: public name -> (module, attribute); attribute None means the module itself.
+_LAZY: dict[str, tuple[str, str | None]] = {
+    "Certificate": ("exactland.core.certificate", "Certificate"),
+    "Verdict": ("exactland.core.certificate", "Verdict"),
+    "certify": ("exactland.core.classify", "certify"),
+    "Problem": ("exactland.core.problem", "Problem"),
+    "Dataset": ("exactland.core.problem", "Dataset"),
+    "load": ("exactland.core.problem", "load"),
+    "load_data": ("exactland.core.problem", "load_data"),
+    "check_certificate": ("exactland.checker", "check_certificate"),
+    "CheckReport": ("exactland.checker", "CheckReport"),
+    "ExactlandError": ("exactland.errors", "ExactlandError"),
+    "InternalError": ("exactland.errors", "InternalError"),
+    "examples": ("exactland.builtin.examples", None),
+}
+
+__all__ = sorted(_LAZY) + ["__version__"]
+
+if TYPE_CHECKING:  # pragma: no cover
+    from exactland.builtin import examples
+    from exactland.checker import CheckReport, check_certificate
+    from exactland.core.certificate import Certificate, Verdict
+    from exactland.core.classify import certify
+    from exactland.core.problem import Dataset, Problem, load, load_data
+    from exactland.errors import ExactlandError, InternalError
+
+
+def __getattr__(name: str) -> Any:
+    """Load a public name on first use (PEP 562)."""
+    try:
+        module, attr = _LAZY[name]
+    except KeyError:
+        raise AttributeError(f"module 'exactland' has no attribute {name!r}") from None
+    mod = importlib.import_module(module)
+    value = mod if attr is None else getattr(mod, attr)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(_LAZY))

@@ -1,10 +1,19 @@
 """The single error hierarchy of exactland.
 
-Mathematical outcomes (not stationary, saddle, undecided, ...) are *returned*
-as results, never raised.  Exceptions are reserved for input that cannot be
-interpreted: wrong shapes, inexact numbers where exact ones are required,
-forbidden activation parameters, malformed JSON, invalid certificates handed
-to the checker.
+Mathematical outcomes (not stationary, saddle, undecided, an invalid
+certificate, ...) are *returned* as results, never raised.  Exceptions are of
+two kinds, kept apart:
+
+* :class:`ExactlandError` and its subclasses: input that cannot be
+  interpreted (wrong shapes, inexact numbers where exact ones are required,
+  forbidden activation parameters, malformed JSON or certificate files).  The
+  command line exits with status 2 and the message.
+* :class:`InternalError` and its subclasses: an internal cross-check
+  disagreed, which is a bug in exactland and never the input's fault.  The
+  command line exits with status 3 and asks for a report.
+
+:class:`BudgetExceeded` is neither: it is control flow inside the search and
+never leaves the public API.
 
 Every error carries ``where`` (the field and position, e.g. ``"X[2][1]"``)
 when one exists, so that command-line messages point at the offending entry.
@@ -20,6 +29,8 @@ __all__ = [
     "DimensionError",
     "JSONFormatError",
     "CertificateFormatError",
+    "InternalError",
+    "BudgetExceeded",
 ]
 
 
@@ -68,3 +79,23 @@ class JSONFormatError(InputError):
 
 class CertificateFormatError(InputError):
     """A certificate file that is not a well-formed exactland certificate."""
+
+
+class InternalError(Exception):
+    """An internal cross-check disagreed: a bug in exactland, never the input's fault.
+
+    Not a subclass of :class:`ExactlandError`, so that no handler for bad
+    input can mistake a bug for one.  Raised instead of ``assert`` for the
+    invariants that must hold under ``python -O`` too.
+    """
+
+
+class BudgetExceeded(Exception):
+    """The exponential ray enumeration ran past its budget (control flow only).
+
+    Raised by :meth:`exactland.core.tangent.Budget.spend` and caught by
+    :func:`exactland.core.stationarity.tangential_analysis`, which records the
+    method ``"budget-exceeded"``; :func:`exactland.core.classify.certify` then
+    returns the verdict ``undecided`` with the reason.  It never escapes the
+    public API.
+    """

@@ -24,10 +24,10 @@ Each function returns the library result; tests/test_embedding.py calls them.
 """
 from __future__ import annotations
 
-from exactland.embedding import EmbeddingResult, replicate
-from exactland.examples import load_example
-from exactland.numbers import to_float, to_str
-from exactland.split import SplitResult, split
+from exactland.embedding.operations import EmbeddingResult, replicate
+from exactland.builtin.examples import load_example
+from exactland.exact.scalars import to_float, to_str
+from exactland.embedding.split import SplitResult, split
 
 __all__ = [
     "replication_destroys_stationarity",

@@ -63,7 +63,7 @@ class Reproduction:
 
 def reproduce(name: str, seed: int = 0, engine: str = "auto") -> Reproduction:
     """Train, find the plateaus, snap and certify each of them and the end."""
-    ds = exactland.problem.load_data(HERE / f"{name}.json")
+    ds = exactland.core.problem.load_data(HERE / f"{name}.json")
     cfg = TrainConfig(seeds=(seed,), log_every=200, checkpoint_every=1000, engine=engine,
                       loss="mse", **PAPER[name]["settings"])
     run = train(ds, cfg)

@@ -1,6 +1,6 @@
 """Command line: ``python -m proofs_check`` and the ``exactland proofs`` subcommand.
 
-Wiring into :mod:`exactland.cli` (done by the lead)::
+Wiring into :mod:`exactland.cli.main` (done by the lead)::
 
     from proofs_check.cli import add_parsers as proofs_parsers
     proofs_parsers(sub)

@@ -96,12 +96,12 @@ class Net:
 
     @staticmethod
     def from_problem(p: Any) -> "Net":
-        """From an :class:`exactland.problem.Problem` (rational entries)."""
+        """From an :class:`exactland.core.problem.Problem` (rational entries)."""
         a = p.activation
         return Net.make(a.alpha_plus, a.alpha_minus, p.X, p.Y, p.W, p.H)
 
     def to_problem(self) -> Any:
-        """The same point as an :class:`exactland.problem.Problem`."""
+        """The same point as an :class:`exactland.core.problem.Problem`."""
         import exactland
 
         s = lambda m: [[str(c) for c in row] for row in m]  # noqa: E731

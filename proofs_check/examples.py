@@ -12,14 +12,14 @@ __all__ = ["final_minimum", "origin_saddle", "final_plus_zero", "i02_origin", "i
 @lru_cache(maxsize=None)
 def final_minimum() -> Net:
     """Section 4.1.1's final minimum, exactly (exactland's built-in example)."""
-    from exactland.examples import load_example
+    from exactland.builtin.examples import load_example
 
     return Net.from_problem(load_example("final-minimum"))
 
 
 @lru_cache(maxsize=None)
 def origin_saddle() -> Net:
-    from exactland.examples import load_example
+    from exactland.builtin.examples import load_example
 
     return Net.from_problem(load_example("origin-saddle"))
 
@@ -33,7 +33,7 @@ def final_plus_zero() -> Net:
 
 @lru_cache(maxsize=None)
 def i02_origin() -> Net:
-    from exactland.examples import load_example
+    from exactland.builtin.examples import load_example
 
     return Net.from_problem(load_example("appendix-i02-origin"))
 

@@ -11,7 +11,7 @@
   (α⁻ − α⁺) λ·1{λ<0}``, so its output weights choose between a type-1
   minimum, a saddle (``Σ_j h_j e_mj = 0``: an escape neuron, with ``h ≠ 0``
   when |J| = 2) and a non-stationary point.
-* :func:`teacher_family` — :func:`exactland.instances.teacher_stationary_point`
+* :func:`teacher_family` — :func:`exactland.testing.instances.teacher_stationary_point`
   (d = 2; its facts are re-derived by the checks, not trusted).
 * :func:`origin_family` — ``W = 0, H = 0`` on random data.
 """
@@ -156,7 +156,7 @@ def ls_family(draw: Any, modes: tuple[str, ...] = ("type1", "type1", "escape", "
 @st.composite
 def teacher_family(draw: Any, zero: tuple[int, ...] = (0, 1)) -> Net:
     """exactland's teacher construction at d = 2 (stationary by design)."""
-    from exactland.instances import teacher_stationary_point
+    from exactland.testing.instances import teacher_stationary_point
 
     seed = draw(st.integers(0, 10_000))
     nz = draw(st.sampled_from(zero))

@@ -106,8 +106,8 @@ def formula_errors(net: Net, eq4: Any = _eq4, eq5: Any = _eq5, eq6: Any = _eq6,
     if with_exactland:
         from flint import fmpq
 
-        from exactland.kinks import neuron_data
-        from exactland.network import evaluate
+        from exactland.core.kinks import neuron_data
+        from exactland.core.network import evaluate
 
         ev = evaluate(net.to_problem())
         nds = [neuron_data(ev, i) for i in range(net.I)]

@@ -65,7 +65,7 @@ def _o1_family(draw: Any) -> Net:
 
 def _corrected(broken: bool) -> Any:
     def prop(net: Net, stats: dict) -> str | None:
-        from exactland.embedding_rules import fukumizu_f_matrix
+        from exactland.embedding.rules import fukumizu_f_matrix
 
         a = analyse_2d(net)
         if not a.type1:

@@ -9,7 +9,7 @@ Generated cases: a stationary point (:func:`gen.stationary_family`), a neuron
   type-1 minimum kept iff ``F_{i₀} ≡ 0`` or every ``γ_l > 0``. Actual: the
   replicated point is decided independently (:func:`exact.analyse_2d`) and by
   exactland's certificate; exactland's own prediction
-  (:func:`exactland.embedding.replicate`) is compared too.
+  (:func:`exactland.embedding.operations.replicate`) is compared too.
 (Proposition L.1 is checked on the same cases in :mod:`proofs_check.prop_l1`.)
 """
 from __future__ import annotations
@@ -50,7 +50,7 @@ def replication_cases(draw: Any, type1_only: bool = False) -> tuple[Net, int, li
 def explicit_cases(type1_only: bool = False) -> list[tuple]:
     """Fixed cases that exercise every branch: the Section 4.1.1 final minimum
     (neuron 0 on the kink of x_5, not tangentially flat; neuron 1 flat)."""
-    from exactland.examples import load_example
+    from exactland.builtin.examples import load_example
 
     net = Net.from_problem(load_example("final-minimum"))
     F = Fraction
@@ -89,8 +89,8 @@ def flat(net: Net, i: int) -> bool:
 
 def _prop49(drop_flat: bool) -> Any:
     def prop(case: tuple, stats: dict) -> str | None:
-        from exactland.embedding import replicate as ex_replicate
-        from exactland.embedding_rules import certified_status
+        from exactland.embedding.operations import replicate as ex_replicate
+        from exactland.embedding.rules import certified_status
 
         net, i0, beta, gamma = case
         a = analyse_2d(net)

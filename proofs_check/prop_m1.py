@@ -5,7 +5,7 @@ Generated stationary points with ``α⁻ = 0`` (inputs with a bias coordinate
 ``B > |c| max|x'_k|`` (so ``w·x_k < 0`` for every k) and arbitrary output
 weights. The embedded point is decided independently
 (:func:`exact.analyse_2d`) and by exactland (certificate and its
-:func:`exactland.embedding.add_negative_unit` prediction): stationarity must
+:func:`exactland.embedding.operations.add_negative_unit` prediction): stationarity must
 be kept (Prop. M.1), and type-1 minimality too (Remark M.2, with Theorem 4.2).
 The new unit has ``d = d^v = 0`` (eq. 36).
 """
@@ -42,8 +42,8 @@ def _add(net: Net, w: tuple, h: Fraction) -> Net:
 
 def _prop(on_kink: bool) -> Any:
     def prop(case: tuple, stats: dict) -> str | None:
-        from exactland.embedding import add_negative_unit
-        from exactland.embedding_rules import certified_status
+        from exactland.embedding.operations import add_negative_unit
+        from exactland.embedding.rules import certified_status
 
         net, c, h = case
         a = analyse_2d(net)

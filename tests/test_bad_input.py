@@ -16,7 +16,7 @@ import pytest
 from flint import fmpq
 
 import exactland
-from exactland.cli import main
+from exactland.cli.main import main
 from exactland.errors import (ActivationError, DimensionError, ExactlandError, InputError,
                               JSONFormatError, NotExactError, ShapeError)
 
@@ -234,7 +234,7 @@ def test_json_integers_and_string_fractions_are_exact(tmp_path: pathlib.Path) ->
 # ------------------------------------------------------------ algebraic input
 def test_sqrt_entries_are_accepted_and_certified() -> None:
     sympy = pytest.importorskip("sympy")
-    from exactland.numbers import to_sympy
+    from exactland.exact.scalars import to_sympy
 
     s = "sqrt(2)/2"
     # z = w.x_k = sqrt(2)/2 > 0 for both samples, yhat_k = sqrt(2)/2 = y_k:

@@ -202,7 +202,7 @@ def test_json_text_and_path(tmp_path: pathlib.Path) -> None:
 
 
 def test_algebraic_certificate() -> None:
-    pytest.importorskip("exactland.numbers")
+    pytest.importorskip("exactland.exact.scalars")
     # "sqrt(1)" is not a plain rational string: every number goes through parse_exact.
     cert = origin_saddle()
     cert["problem"]["X"][1][1] = "sqrt(1)"

@@ -17,10 +17,12 @@ import subprocess
 import pytest
 
 import exactland
-from exactland.derivation import DerivationMismatch, Fact, derive, tex, tex_poly, verify_facts
-from exactland.examples import example_names, load_example
-from exactland.render_derivation import latex_problems, render, render_html, render_latex, render_markdown
-from exactland.taylor_cli import add_parsers, run
+from exactland.derivation.build import derive
+from exactland.derivation.latex import tex, tex_poly
+from exactland.derivation.model import DerivationMismatch, Fact, verify_facts
+from exactland.builtin.examples import example_names, load_example
+from exactland.derivation.render import latex_problems, render, render_html, render_latex, render_markdown
+from exactland.cli.taylor import add_parsers, run
 
 ROOT = pathlib.Path(__file__).resolve().parents[1]
 FOLDER = ROOT / "examples" / "derivations"
@@ -156,7 +158,7 @@ def test_html_is_well_formed_and_mathjax_ready(derivations):
 
 
 def test_latex_structure(derivations):
-    from exactland.teaching import teaching_derivation
+    from exactland.derivation.teaching import teaching_derivation
 
     for d in [d for d, _ in derivations.values()] + [teaching_derivation(steps=10)]:
         assert latex_problems(render_latex(d)) == []

@@ -19,13 +19,13 @@ import numpy as np
 import pytest
 
 import exactland
-from exactland.cli import main
+from exactland.cli.main import main
 from exactland.dynamics.phases import find_plateaus, phases
 from exactland.dynamics.run import load_run, train
 from exactland.dynamics.snap import snap
 from exactland.dynamics.train import TrainConfig, gradient_descent, numba_available
 from exactland.errors import InputError
-from exactland.examples import load_example
+from exactland.builtin.examples import load_example
 
 ROOT = pathlib.Path(__file__).resolve().parents[1]
 DATA_411 = load_example("origin-saddle").dataset

@@ -1,5 +1,5 @@
-"""Network embedding (Section 4.3, Appendices L-O): exactland.embedding, exactland.split,
-exactland.embedding_cli and examples/embedding_examples.py.
+"""Network embedding (Section 4.3, Appendices L-O): exactland.embedding.operations, exactland.embedding.split,
+exactland.cli.embedding and examples/embedding_examples.py.
 
 Honesty rule: expected values come from the paper's propositions applied to facts
 known by construction or derived by hand in the comments, and are computed here
@@ -41,8 +41,8 @@ from hypothesis import HealthCheck, assume, event, given, settings
 from hypothesis import strategies as st
 
 import exactland
-from exactland import embedding_cli
-from exactland.embedding import (
+from exactland.cli import embedding as embedding_cli
+from exactland.embedding.operations import (
     add_negative_unit,
     add_orthogonal_unit,
     certified_status,
@@ -52,9 +52,9 @@ from exactland.embedding import (
     tangentially_flat,
 )
 from exactland.errors import ExactlandError, InputError
-from exactland.examples import load_example
-from exactland.instances import teacher_stationary_point
-from exactland.split import split
+from exactland.builtin.examples import load_example
+from exactland.testing.instances import teacher_stationary_point
+from exactland.embedding.split import split
 
 ROOT = pathlib.Path(__file__).resolve().parents[1]
 SETTINGS = dict(deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])
@@ -342,12 +342,12 @@ def test_final_minimum_hand_derivation():
     p = load_example("final-minimum")
     e5 = final_residual_5()
     assert e5 == Fr(3201, 23150) > 0
-    from exactland.kinks import neuron_data
-    from exactland.network import evaluate
+    from exactland.core.kinks import neuron_data
+    from exactland.core.network import evaluate
     F0 = neuron_data(evaluate(p), 0).F
     for v in [(Fr(-7, 10), Fr(-1)), (Fr(7, 10), Fr(1)), (Fr(-7), Fr(-10))]:  # tangential: ∥ x_5
         z = Fr(7, 10) * v[0] + v[1]
-        assert fr(F0(tuple(exactland.numbers.parse_exact(str(c)) for c in v))) == Fr(1, 8) * e5 * max(-z, Fr(0))
+        assert fr(F0(tuple(exactland.exact.scalars.parse_exact(str(c)) for c in v))) == Fr(1, 8) * e5 * max(-z, Fr(0))
     assert [tangentially_flat(p, i) for i in range(3)] == [False, True, True]
 
 
@@ -574,7 +574,7 @@ def _cli(argv, capsys):
     return rc, out.out, out.err
 
 
-FINAL = str(ROOT / "exactland" / "data" / "final-minimum.json")
+FINAL = str(ROOT / "exactland" / "builtin" / "data" / "final-minimum.json")
 
 
 def test_cli_embed_writes_the_problem(capsys, tmp_path):
@@ -636,7 +636,7 @@ def test_cli_split(capsys, tmp_path):
 
 def test_disagreement_is_reported_loudly(capsys, monkeypatch):
     # Simulate a wrong prediction to exercise the loud path (the real ones always agree).
-    import exactland.embedding as emb
+    import exactland.embedding.operations as emb
     real = emb.predict_replication
     monkeypatch.setattr(emb, "predict_replication",
                         lambda *a, **k: emb.Prediction(True, True, "deliberately wrong"))

@@ -1,4 +1,4 @@
-"""Tests of exactland.numbers.
+"""Tests of exactland.exact.scalars.
 
 Expected values are derived by hand (noted next to each), never computed by
 the code under test.
@@ -13,9 +13,9 @@ from flint import fmpq, fmpz
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-import exactland.numbers as num
+import exactland.exact.scalars as num
 from exactland.errors import InputError, NotExactError
-from exactland.numbers import (RealAlg, as_fraction, exact_from_float, is_rational,
+from exactland.exact.scalars import (RealAlg, as_fraction, exact_from_float, is_rational,
                                parse_exact, rational_from_float, sign, to_float, to_str,
                                to_sympy)
 

@@ -11,7 +11,7 @@ from fractions import Fraction as Fr
 import pytest
 
 import exactland
-from exactland.examples import load_example
+from exactland.builtin.examples import load_example
 
 RELU = {"alpha_plus": "1", "alpha_minus": "0"}
 # Section 4.1.1: x_k = (x, 1), x = -1, -0.6, -0.1, 0.3, 0.7; y = 0.28, -0.1, 0.03, 0.23, -0.22
@@ -95,8 +95,8 @@ def test_section_411_origin_is_a_saddle_with_every_zero_neuron_escaping():
 def test_origin_example_phi_along_the_bias_axis():
     # at the origin, along v = (0, 1): x_k·v = 1 for all k, so
     # φ(v) = Σ e_k = -Σ y_k = -(0.28 - 0.1 + 0.03 + 0.23 - 0.22) = -0.22 ≠ 0
-    from exactland.kinks import neuron_data
-    from exactland.network import evaluate
+    from exactland.core.kinks import neuron_data
+    from exactland.core.network import evaluate
 
     nd = neuron_data(evaluate(load_example("origin-saddle")), 0)
     from flint import fmpq
@@ -160,8 +160,8 @@ def test_kink_neuron_stationary_by_one_sided_slopes(alpha_minus, slope_back):
     assert frac(cert.loss) == Fr(1, 2)
     n = cert.neurons[0]
     assert n.kink_set == (1,) and [frac(x) for x in n.dL_dh] == [0]
-    from exactland.kinks import neuron_data
-    from exactland.network import evaluate
+    from exactland.core.kinks import neuron_data
+    from exactland.core.network import evaluate
 
     from flint import fmpq
 
@@ -286,8 +286,8 @@ def test_appendix_i02_first_saddle_numbers():
     # {x2, x4}, not {x1, x2}: d^v·v = e21 (x2·v) + e41 (x4·v) = -0.68 - 0.1088 = -0.7888.
     assert dot(x1, v) == 0 and dot(x4, v) == F("0.136") and dot(x3, v) < 0
     assert e21 * dot(x2, v) + e41 * dot(x4, v) == F("-0.7888")
-    from exactland.kinks import neuron_data
-    from exactland.network import evaluate
+    from exactland.core.kinks import neuron_data
+    from exactland.core.network import evaluate
 
     nd = neuron_data(evaluate(load_example("appendix-i02-origin")), 0)
     from flint import fmpq

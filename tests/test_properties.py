@@ -1,4 +1,4 @@
-"""Property-based tests of exactland.certify (Hypothesis).
+"""Property-based tests of exactland.core.classify (Hypothesis).
 
 Honesty rule: every expected value here comes from the theory (paper
 Sections 2-4.1, DESIGN sections 1-7) or from an independent route written in
@@ -34,7 +34,7 @@ Families of points (all with small exact rationals):
 * ``kink_points``: non-differentiable stationary points, residuals only on a
   line of samples lying on the kink of every neuron; stationarity, escape
   neurons and the verdict are predicted in closed form (see its docstring).
-* ``teacher_points``: ``exactland.instances.teacher_stationary_point``.
+* ``teacher_points``: ``exactland.testing.instances.teacher_stationary_point``.
 
 For d in {2, 3} ``oracle`` decides the verdict of *any* point by brute force
 from the definitions on finitely many tangential directions
@@ -55,7 +55,7 @@ from hypothesis import strategies as st
 from hypothesis.control import currently_in_test_context
 
 import exactland
-from exactland.instances import teacher_stationary_point
+from exactland.testing.instances import teacher_stationary_point
 
 try:  # the checker is being finished concurrently; tests using it still run once it lands
     import exactland.checker  # noqa: F401

@@ -18,13 +18,14 @@ from hypothesis import strategies as st
 
 import exactland
 from exactland.errors import InputError, NotExactError, ShapeError
-from exactland.examples import load_example
-from exactland.taylor import (
-    axes_contrast, check_against_loss, direction_from_dict, named_direction, parse_direction,
-    point_along, ray_crossing, ray_polynomial, ray_side,
+from exactland.builtin.examples import load_example
+from exactland.taylor.axes import axes_contrast
+from exactland.taylor.directions import direction_from_dict, named_direction, parse_direction
+from exactland.taylor.rays import (
+    check_against_loss, point_along, ray_crossing, ray_polynomial, ray_side,
 )
-from exactland.taylor_cli import add_parsers, run
-from exactland.taylor_symbolic import escape_block, gram_on_flat_face, symbolic_expansion
+from exactland.cli.taylor import add_parsers, run
+from exactland.taylor.symbolic import escape_block, gram_on_flat_face, symbolic_expansion
 
 
 def Q(s) -> fmpq:
@@ -33,7 +34,7 @@ def Q(s) -> fmpq:
 
 
 def own_loss(problem) -> Fr:
-    """½ Σ (H rho(W x) − y)², with Fractions (independent of exactland.network)."""
+    """½ Σ (H rho(W x) − y)², with Fractions (independent of exactland.core.network)."""
     ap, am = Fr(str(problem.activation.alpha_plus)), Fr(str(problem.activation.alpha_minus))
     total = Fr(0)
     for x, y in zip(problem.X, problem.Y):

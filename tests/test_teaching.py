@@ -13,9 +13,9 @@ import pytest
 from flint import fmpq
 
 from exactland.errors import InputError
-from exactland.render_derivation import latex_problems, render_latex, render_markdown
-from exactland.taylor_cli import add_parsers, run
-from exactland.teaching import (
+from exactland.derivation.render import latex_problems, render_latex, render_markdown
+from exactland.cli.taylor import add_parsers, run
+from exactland.derivation.teaching import (
     abs1, abs_sum, clarke_generators, directional_analysis, eq7, eq7_gradient_descent, neg_abs1,
     subgradient_obstruction, teaching_derivation, zero_in_hull,
 )

@@ -4,7 +4,7 @@ Everything a certificate claims is re-derived from the problem it carries, with
 code written here from the mathematics (paper, Lemma 3.2, Definitions 3.3 and
 4.1, Appendix D; DESIGN §§3–7) and **no** code of the certifier: the only
 exactland imports are :mod:`exactland.errors` and, lazily and only for
-certificates with irrational algebraic numbers, ``exactland.numbers.parse_exact``.
+certificates with irrational algebraic numbers, ``exactland.exact.scalars.parse_exact``.
 Rational certificates are checked with :class:`fractions.Fraction` and Python
 integers (matrices are cleared to a common denominator and multiplied as
 integers).  No float and no tolerance appears anywhere.
@@ -26,8 +26,8 @@ from __future__ import annotations
 
 import pathlib
 
-from .claims import CheckReport, _Checker
-from .parse import FORMAT, _load, _parse
+from exactland.checker.claims import CheckReport, _Checker
+from exactland.checker.parse import FORMAT, _load, _parse
 
 __all__ = ["CheckReport", "check_certificate", "FORMAT"]
 

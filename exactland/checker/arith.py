@@ -2,7 +2,7 @@
 
 Rational certificates are checked with :class:`fractions.Fraction` and Python
 integers, certificates with irrational algebraic numbers with the numbers
-``exactland.numbers.parse_exact`` returns (:class:`_Field` hides the
+``exactland.exact.scalars.parse_exact`` returns (:class:`_Field` hides the
 difference).  No float and no tolerance appears anywhere.
 """
 from __future__ import annotations

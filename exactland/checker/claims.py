@@ -8,8 +8,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from .arith import INF, _abs, _dot, _Field, _fmt, _interpolate, _le, _min, _pos, _zero
-from .forms import _BudgetExceeded, _Forms, _Span
+from exactland.checker.arith import INF, _abs, _dot, _Field, _fmt, _interpolate, _le, _min, _pos, _zero
+from exactland.checker.forms import _BudgetExceeded, _Forms, _Span
 
 
 @dataclass(frozen=True)

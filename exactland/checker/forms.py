@@ -15,8 +15,8 @@ from __future__ import annotations
 import math
 from typing import Any, Callable, Iterator
 
-from .arith import INF, _abs, _dot, _Field, _min, _zero
-from .point import _Point
+from exactland.checker.arith import INF, _abs, _dot, _Field, _min, _zero
+from exactland.checker.point import _Point
 
 
 class _BudgetExceeded(Exception):

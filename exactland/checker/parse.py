@@ -3,7 +3,7 @@
 Every field is parsed by a small parser that names the field on failure
 (:class:`~exactland.errors.CertificateFormatError`).  Numbers are parsed twice:
 first to see whether every number is a plain rational (then
-:class:`fractions.Fraction` is used), else with ``exactland.numbers.parse_exact``.
+:class:`fractions.Fraction` is used), else with ``exactland.exact.scalars.parse_exact``.
 """
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ from typing import Any, Callable
 
 from exactland.errors import CertificateFormatError as CFE
 
-from .arith import INF, _Field
+from exactland.checker.arith import INF, _Field
 
 FORMAT = "exactland-certificate/1"
 _VERDICTS = ("not-stationary", "saddle", "type-1-minimum", "undecided")
@@ -169,9 +169,9 @@ def _structure(raw: Any, rd: _Reader) -> dict:
 
 def _algebraic_conv(text: str, where: str) -> Any:
     try:
-        from exactland.numbers import parse_exact
+        from exactland.exact.scalars import parse_exact
     except ImportError as exc:  # pragma: no cover - depends on the install
-        raise CFE(f"{text!r} is not a rational and exactland.numbers is unavailable", where) from exc
+        raise CFE(f"{text!r} is not a rational and exactland.exact.scalars is unavailable", where) from exc
     try:
         return parse_exact(text, where)
     except Exception as exc:  # NotExactError and SymPy parse failures alike

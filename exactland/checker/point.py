@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from .arith import _dot, _Field
+from exactland.checker.arith import _dot, _Field
 
 
 class _Point:

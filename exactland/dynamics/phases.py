@@ -19,8 +19,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .run import Run, float_data
-from .structure import Structure, Tolerances, guess_structure
+from exactland.dynamics.run import Run, float_data
+from exactland.dynamics.structure import Structure, Tolerances, guess_structure
 
 __all__ = ["Plateau", "find_plateaus", "phases", "float_gradient_norm"]
 

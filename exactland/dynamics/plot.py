@@ -12,9 +12,9 @@ import pathlib
 
 import numpy as np
 
-from .phases import Plateau
-from .run import Run
-from .structure import Structure
+from exactland.dynamics.phases import Plateau
+from exactland.dynamics.run import Run
+from exactland.dynamics.structure import Structure
 
 __all__ = ["plot_run"]
 
@@ -99,7 +99,7 @@ def plot_run(
 
 def raw_X(run: Run) -> list[list[float]]:
     """The inputs as floats (named conversion, for drawing only)."""
-    from ..numbers import to_float
+    from exactland.exact.scalars import to_float
 
     return [[to_float(c) for c in row] for row in run.dataset.X]
 

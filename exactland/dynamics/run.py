@@ -21,10 +21,10 @@ from typing import Callable
 
 import numpy as np
 
-from ..errors import JSONFormatError
-from ..numbers import to_float
-from ..problem import Dataset, Problem, load_data
-from .train import RawTrajectory, TrainConfig, gradient_descent
+from exactland.errors import JSONFormatError
+from exactland.exact.scalars import to_float
+from exactland.core.problem import Dataset, Problem, load_data
+from exactland.dynamics.train import RawTrajectory, TrainConfig, gradient_descent
 
 __all__ = ["Run", "train", "load_run", "float_data", "continue_gd", "FORMAT"]
 
@@ -79,7 +79,7 @@ class Run:
         out = pathlib.Path(folder)
         out.mkdir(parents=True, exist_ok=True)
         d = self.dataset
-        from ..numbers import to_str
+        from exactland.exact.scalars import to_str
 
         data = {
             "activation": {"alpha_plus": to_str(d.activation.alpha_plus),
@@ -105,7 +105,7 @@ def train(
 
     Examples
     --------
-    >>> from exactland.examples import load_example
+    >>> from exactland.builtin.examples import load_example
     >>> ds = load_example("origin-saddle").dataset
     >>> run = train(ds, TrainConfig(width=4, init_std=1e-3, lr=1e-2, steps=200,
     ...                             log_every=50, checkpoint_every=100, engine="numpy"))
@@ -142,13 +142,13 @@ def load_run(folder: str | pathlib.Path) -> Run:
 def continue_gd(problem: Problem, steps: int, lr: float, loss: str = "mse") -> Problem:
     """Gradient descent from an exact point, snapped back to an exact point.
 
-    The continuation hook of :func:`exactland.split.split`: the float path
+    The continuation hook of :func:`exactland.embedding.split.split`: the float path
     moves on from ``problem``'s point for ``steps`` steps and the final float
     point is turned into an exact stationary candidate by :func:`.snap.snap`
     (the start point itself if no guess survives).
     """
-    from ..numbers import to_float
-    from .snap import snap
+    from exactland.exact.scalars import to_float
+    from exactland.dynamics.snap import snap
 
     W0 = np.array([[to_float(c) for c in row] for row in problem.W])
     H0 = np.array([[to_float(c) for c in row] for row in problem.H])

@@ -26,12 +26,12 @@ from typing import Any, Sequence
 import numpy as np
 from flint import fmpq
 
-from ..certificate import Certificate, Verdict
-from ..certify import DEFAULT_BUDGET, certify
-from ..linalg import dot, nullspace, rref
-from ..numbers import sign, to_float
-from ..problem import Dataset, Problem
-from .structure import DEFAULT_GUESSES, Structure, Tolerances, guess_structure
+from exactland.core.certificate import Certificate, Verdict
+from exactland.core.classify import DEFAULT_BUDGET, certify
+from exactland.exact.linalg import dot, nullspace, rref
+from exactland.exact.scalars import sign, to_float
+from exactland.core.problem import Dataset, Problem
+from exactland.dynamics.structure import DEFAULT_GUESSES, Structure, Tolerances, guess_structure
 
 __all__ = ["SnapAttempt", "SnapResult", "snap", "rational"]
 
@@ -197,7 +197,7 @@ def _eigen_direction(ds: Dataset, st: Structure, free: int, dirs: dict[int, Vect
     """
     import sympy as sp
 
-    from ..numbers import parse_exact, to_sympy
+    from exactland.exact.scalars import parse_exact, to_sympy
 
     X, Y = ds.X, ds.Y
     K, J = len(X), len(Y[0])
@@ -366,7 +366,7 @@ def snap(
         that yield a stationary point (saddle, type-1 minimum or undecided)
         the one nearest to the float point is returned.
     budget : int
-        Passed to :func:`exactland.certify`.
+        Passed to :func:`exactland.core.classify`.
     max_kink_moves : int
         When the exact solution pushes a sample across a group's kink, the
         stationary point may sit on that kink (GD approaches kinks slowly):
@@ -382,7 +382,7 @@ def snap(
     samples is snapped onto it:
 
     >>> import numpy as np
-    >>> from exactland.problem import load_data
+    >>> from exactland.core.problem import load_data
     >>> ds = load_data({"activation": {"alpha_plus": 1, "alpha_minus": 0},
     ...                 "X": [[1, 0], [0, 1]], "Y": [[1], [2]]})
     >>> res = snap(ds, np.array([[1.0000001, 1.9999998]]), np.array([[0.9999999]]))

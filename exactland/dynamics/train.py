@@ -27,7 +27,7 @@ from typing import Callable
 
 import numpy as np
 
-from ..errors import InputError
+from exactland.errors import InputError
 
 __all__ = ["TrainConfig", "RawTrajectory", "gradient_descent", "init_params", "numba_available"]
 

@@ -13,10 +13,10 @@ from __future__ import annotations
 import pathlib
 from importlib import resources
 
-from exactland.derivation import derive
-from exactland.problem import load, read_json
-from exactland.render_derivation import render
-from exactland.teaching import teaching_derivation
+from exactland.derivation.build import derive
+from exactland.core.problem import load, read_json
+from exactland.derivation.render import render
+from exactland.derivation.teaching import teaching_derivation
 
 HERE = pathlib.Path(__file__).resolve().parent
 NAMES = ("origin-saddle", "final-minimum", "appendix-g-kink")
@@ -25,7 +25,7 @@ SUFFIX = {"markdown": "md", "latex": "tex", "html": "html"}
 
 def problem_files() -> dict[str, str]:
     """``problems/<name>.json`` → the built-in example's JSON text."""
-    root = resources.files("exactland") / "data"
+    root = resources.files("exactland.builtin") / "data"
     return {f"problems/{n}.json": (root / f"{n}.json").read_text(encoding="utf-8") for n in NAMES}
 
 

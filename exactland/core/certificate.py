@@ -1,0 +1,243 @@
+"""The :class:`Certificate`: a verdict with its complete exact evidence.
+
+Immutable, with a fixed set of fields mirroring the JSON contract of
+``certificate_schema.md`` (beside this module). ``Certificate.verify()`` hands
+the JSON form to :mod:`exactland.checker`, which re-derives every claim with
+rational arithmetic and does not use the code that found the certificate.
+"""
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from enum import Enum
+from typing import TYPE_CHECKING, Any
+
+from exactland.exact.scalars import to_str
+from exactland.core.paths import PathWitness
+from exactland.core.problem import Problem
+
+if TYPE_CHECKING:  # pragma: no cover
+    from exactland.checker import CheckReport
+
+__all__ = ["Verdict", "NeuronReport", "RadiusConstants", "Certificate", "FORMAT"]
+
+FORMAT = "exactland-certificate/1"
+Vector = tuple[Any, ...]
+
+
+class Verdict(str, Enum):
+    """The four outcomes of :func:`exactland.core.classify`."""
+
+    NOT_STATIONARY = "not-stationary"
+    SADDLE = "saddle"
+    TYPE_1_MINIMUM = "type-1-minimum"
+    UNDECIDED = "undecided"
+
+
+def _s(x: Any) -> Any:
+    if x is None:
+        return None
+    if isinstance(x, str):
+        return x  # the "inf" marker
+    return to_str(x)
+
+
+def _vec(v: Vector) -> list[str]:
+    return [to_str(x) for x in v]
+
+
+@dataclass(frozen=True)
+class NeuronReport:
+    """First-order evidence about one neuron (Lemma 3.2, Definitions 3.3/4.1).
+
+    Attributes mirror ``neurons[i]`` of the certificate schema; ``c`` is the
+    ratio constant of DESIGN §6 (an exact number, ``"inf"`` or None).
+    """
+
+    index: int
+    kink_set: tuple[int, ...]
+    signs: tuple[int, ...]
+    d: tuple[Vector, ...]
+    dL_dh: tuple[Any, ...]
+    dL_dr_scaled: Any
+    method: str
+    lines: tuple[Vector, ...]
+    nonnegative: bool | None
+    rays: int
+    c: Any
+    tangential_witness: tuple[Vector, Any] | None
+    is_escape: bool | None
+    escape_witness: tuple[int, Vector, Any, Any] | None
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready dict (schema: per-neuron object)."""
+        tw = self.tangential_witness
+        ew = self.escape_witness
+        return {
+            "index": self.index,
+            "kink_set": list(self.kink_set),
+            "signs": list(self.signs),
+            "d": [_vec(v) for v in self.d],
+            "dL_dh": [to_str(x) for x in self.dL_dh],
+            "dL_dr_scaled": to_str(self.dL_dr_scaled),
+            "tangential": {
+                "method": self.method,
+                "lines": [_vec(n) for n in self.lines],
+                "nonnegative": self.nonnegative,
+                "rays": self.rays,
+                "c": _s(self.c),
+                "witness": None if tw is None else {"v": _vec(tw[0]), "F": to_str(tw[1])},
+            },
+            "escape": None
+            if self.is_escape is None
+            else {
+                "is_escape": self.is_escape,
+                "witness": None
+                if ew is None
+                else {"j": ew[0], "v": _vec(ew[1]), "F": to_str(ew[2]), "phi": to_str(ew[3])},
+            },
+        }
+
+
+@dataclass(frozen=True)
+class RadiusConstants:
+    """The constants of the radius certificate (DESIGN §6).
+
+    Attributes
+    ----------
+    rho_w : exact number or "inf"
+        ``min_{i, k∉K⁰(i)} |w_i·x_k| / ‖x_k‖₁``: below it no sample changes side.
+    rho_h : exact number or "inf"
+        ``min_i c_i / |J|``.
+    c : tuple
+        ``c_i`` per neuron.
+    """
+
+    rho_w: Any
+    rho_h: Any
+    c: tuple[Any, ...]
+
+
+def _path_dict(pw: PathWitness, problem: Problem, corollary: bool) -> dict[str, Any]:
+    zero = to_str(0)
+    W = [[zero] * problem.dim for _ in range(problem.n_neurons)]
+    H = [[zero] * problem.n_neurons for _ in range(problem.n_outputs)]
+    W[pw.neuron] = _vec(pw.dw)
+    for j, x in enumerate(pw.dh):
+        H[j][pw.neuron] = to_str(x)
+    out: dict[str, Any] = {
+        "kind": pw.kind,
+        "direction": {"W": W, "H": H},
+        "t_max": _s(pw.t_max),
+        "coefficients": [to_str(c) for c in pw.coefficients],
+        "order": pw.order,
+        "t": to_str(pw.t),
+        "loss": to_str(pw.loss),
+        "neuron": pw.neuron,
+        "corollary_4_4": None,
+    }
+    if corollary:
+        C, n, cu = pw.corollary_4_4()
+        out["corollary_4_4"] = {"C": to_str(C), "direction_norm_sq": to_str(n), "C_unit": to_str(cu)}
+    return out
+
+
+@dataclass(frozen=True)
+class Certificate:
+    """A verdict of Theorem 4.2 with its exact evidence.
+
+    Attributes
+    ----------
+    problem : Problem
+        The certified point.
+    verdict : Verdict
+    loss : exact number
+    stationary : bool or None
+        Definition 3.3 (None if undecided).
+    escape_neurons : tuple of int
+        Definition 4.1, 0-based.
+    radius : exact number, "inf" or None
+        For type-1 minima: ``L(P + δP) ≥ L(P)`` whenever ``‖δP‖_∞ < radius``.
+    radius_constants : RadiusConstants or None
+    local_maximum_possible : bool
+        False as soon as some ``rho(w_i·x_k) != 0`` (Theorem D.1).
+    global_minimum : bool
+        ``L = 0``.
+    neurons : tuple of NeuronReport
+    descent, ascent : PathWitness or None
+        Witness paths (descent for not-stationary and saddle, ascent for saddle).
+    reason : str or None
+        Why the verdict is undecided.
+    budget_limit, budget_used : int
+        Subset evaluations of the general tangential routine.
+
+    Examples
+    --------
+    >>> import exactland
+    >>> cert = exactland.certify(exactland.examples.load_example("origin-saddle"))
+    >>> cert.verdict.value, cert.verify().valid
+    ('saddle', True)
+    """
+
+    problem: Problem
+    verdict: Verdict
+    loss: Any
+    stationary: bool | None
+    escape_neurons: tuple[int, ...]
+    radius: Any
+    radius_constants: RadiusConstants | None
+    local_maximum_possible: bool
+    global_minimum: bool
+    neurons: tuple[NeuronReport, ...]
+    descent: PathWitness | None
+    ascent: PathWitness | None
+    reason: str | None
+    budget_limit: int
+    budget_used: int
+
+    def to_dict(self) -> dict[str, Any]:
+        """The JSON contract as a dict (every exact number a string)."""
+        rc = self.radius_constants
+        witness: dict[str, Any] | None = None
+        if self.descent is not None:
+            witness = {
+                "descent": _path_dict(
+                    self.descent, self.problem, self.verdict is Verdict.SADDLE
+                )
+            }
+            if self.ascent is not None:
+                witness["ascent"] = _path_dict(self.ascent, self.problem, False)
+        return {
+            "format": FORMAT,
+            "problem": self.problem.to_dict(),
+            "verdict": self.verdict.value,
+            "loss": to_str(self.loss),
+            "stationary": self.stationary,
+            "escape_neurons": list(self.escape_neurons),
+            "radius": _s(self.radius),
+            "radius_constants": None
+            if rc is None
+            else {"rho_w": _s(rc.rho_w), "rho_h": _s(rc.rho_h), "c": [_s(c) for c in rc.c]},
+            "local_maximum_possible": self.local_maximum_possible,
+            "global_minimum": self.global_minimum,
+            "neurons": [n.to_dict() for n in self.neurons],
+            "witness": witness,
+            "reason": self.reason,
+            "budget": {"limit": self.budget_limit, "used": self.budget_used},
+        }
+
+    def to_json(self, indent: int | None = 1) -> str:
+        """The certificate as JSON text (schema ``exactland-certificate/1``)."""
+        return json.dumps(self.to_dict(), indent=indent)
+
+    def verify(self) -> "CheckReport":
+        """Re-check every claim with the independent checker.
+
+        Returns
+        -------
+        exactland.checker.CheckReport
+            ``valid`` plus the reasons of any failed claim.
+        """
+        from exactland.checker import check_certificate
+
+        return check_certificate(self.to_dict())

@@ -1,0 +1,171 @@
+"""Exact witness paths ``t ↦ P + tΔ`` and their loss polynomials.
+
+A witness moves the parameters of one neuron i. While no sample outside the
+kink set ``K⁰(i)`` changes side (``0 ≤ t < t_max``), the activations are affine
+in t: ``rho((w_i + tΔw)·x_k) = A_k + t B_k`` with ``A_k = rho(w_i·x_k)`` and
+``B_k = rho'(w_i·x_k)(Δw·x_k)`` off the kinks, ``B_k = rho(Δw·x_k)`` on them.
+The residuals are then ``e_kj + t p_kj + t² q_kj`` with
+``p_kj = Δh_j A_k + h_ji B_k`` and ``q_kj = Δh_j B_k``, and the loss is the
+degree-4 polynomial ``½ Σ (e + tp + t²q)²`` — its coefficients are computed
+here in closed form; the checker re-derives them by interpolation of direct
+loss evaluations, an independent route.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Sequence
+
+from flint import fmpq
+
+from exactland.exact.linalg import dot
+from exactland.core.network import Evaluation
+from exactland.exact.scalars import sign
+
+__all__ = ["PathWitness", "activation_increments", "neuron_path"]
+
+Vector = tuple[Any, ...]
+
+
+@dataclass(frozen=True)
+class PathWitness:
+    """A ray ``P + tΔ`` with its exact loss polynomial and a witness point.
+
+    Attributes
+    ----------
+    kind : str
+        ``"descent"`` or ``"ascent"``.
+    neuron : int
+        The neuron whose parameters move.
+    dh : vector
+        ``Δh_{·i}`` (per output j).
+    dw : vector
+        ``Δw_i``.
+    t_max : exact number or None
+        The polynomial is valid on ``[0, t_max)`` (None: for every t ≥ 0).
+    coefficients : tuple of 5 exact numbers
+        ``c0..c4`` with ``L(P + tΔ) = Σ c_n tⁿ``.
+    order : int
+        First n ≥ 1 with ``c_n != 0``.
+    t : exact number
+        A point in ``(0, t_max)`` where the loss moved strictly the right way.
+    loss : exact number
+        ``L(P + tΔ)``.
+    """
+
+    kind: str
+    neuron: int
+    dh: Vector
+    dw: Vector
+    t_max: Any
+    coefficients: tuple[Any, ...]
+    order: int
+    t: Any
+    loss: Any
+
+    def norm_sq(self) -> Any:
+        """``‖Δ‖²`` (squared Euclidean norm over all parameters)."""
+        return dot(self.dh, self.dh) + dot(self.dw, self.dw)
+
+    def corollary_4_4(self) -> tuple[Any, Any, Any]:
+        """``(C, ‖Δ‖², C/‖Δ‖²)``: ``L(P + δℓ) − L(P) ~ C_unit δ²`` along ℓ = Δ/‖Δ‖."""
+        c2 = self.coefficients[2]
+        n = self.norm_sq()
+        return c2, n, c2 / n
+
+
+def _poly(coeffs: Sequence[Any], t: Any) -> Any:
+    acc: Any = fmpq(0)
+    for c in reversed(coeffs):
+        acc = acc * t + c
+    return acc
+
+
+def activation_increments(
+    ev: Evaluation, i: int, dw: Sequence[Any]
+) -> tuple[list[tuple[Any, Any]], Any]:
+    """``(A_k, B_k)`` with ``rho((w_i + tΔw)·x_k) = A_k + t B_k`` on ``[0, t_max)``.
+
+    Returns
+    -------
+    AB : list of pairs
+        ``A_k = rho(w_i·x_k)``; ``B_k = rho'(w_i·x_k)(Δw·x_k)`` off the kink set,
+        ``rho(Δw·x_k)`` on it.
+    t_max : exact number or None
+        First t at which a sample outside the kink set changes side.
+    """
+    act = ev.problem.activation
+    t_max: Any = None
+    AB: list[tuple[Any, Any]] = []
+    for k, x in enumerate(ev.problem.X):
+        s = int(ev.signs[i, k])
+        dz = dot(dw, x)
+        if s == 0:
+            B = act(dz)
+        else:
+            B = act.slope(s) * dz
+            if sign(dz) == -s:
+                flip = abs(ev.z(i, k)) / abs(dz)
+                if t_max is None or flip < t_max:
+                    t_max = flip
+        AB.append((ev.rho(i, k), B))
+    return AB, t_max
+
+
+def neuron_path(
+    ev: Evaluation, i: int, dh: Sequence[Any], dw: Sequence[Any], kind: str
+) -> PathWitness | None:
+    """Build the path that moves neuron ``i`` by ``(Δh, Δw)``.
+
+    Parameters
+    ----------
+    ev : Evaluation
+    i : int
+    dh, dw : vectors
+        Output-weight and input-weight components of Δ.
+    kind : {"descent", "ascent"}
+
+    Returns
+    -------
+    PathWitness or None
+        None when the first nonzero coefficient after ``c0`` has the wrong
+        sign (or all vanish), i.e. Δ is not a witness of the requested kind.
+
+    Examples
+    --------
+    >>> from exactland.core.problem import load
+    >>> from exactland.core.network import evaluate
+    >>> from flint import fmpq
+    >>> p = load({"activation": {"alpha_plus": 1, "alpha_minus": 0},
+    ...           "X": [[1, 0], [0, 1]], "Y": [[1], [2]],
+    ...           "W": [[0, 0]], "H": [[0]]})
+    >>> pw = neuron_path(evaluate(p), 0, (fmpq(1),), (fmpq(0), fmpq(1)), "descent")
+    >>> pw.coefficients, pw.order
+    ((5/2, 0, -2, 0, 1/2), 2)
+    """
+    p = ev.problem
+    J = p.n_outputs
+    h = p.h_column(i)
+    AB, t_max = activation_increments(ev, i, dw)
+    e_t: list[tuple[Any, Any, Any]] = []
+    for k, (A, B) in enumerate(AB):
+        for j in range(J):
+            e_t.append((ev.e(k, j), dh[j] * A + h[j] * B, dh[j] * B))
+    c = [fmpq(0)] * 5
+    for e, pk, qk in e_t:
+        c[0] += e * e / 2
+        c[1] += e * pk
+        c[2] += pk * pk / 2 + e * qk
+        c[3] += pk * qk
+        c[4] += qk * qk / 2
+    assert c[0] == ev.loss, "path polynomial does not start at the loss"
+    want = -1 if kind == "descent" else 1
+    order = next((n for n in range(1, 5) if c[n] != 0), None)
+    if order is None or sign(c[order]) != want:
+        return None
+    t = t_max / 2 if t_max is not None else fmpq(1)
+    for _ in range(2000):
+        val = _poly(c, t)
+        if sign(val - c[0]) == want:
+            return PathWitness(kind, i, tuple(dh), tuple(dw), t_max, tuple(c), order, t, val)
+        t = t / 2
+    raise AssertionError("no witness point found although the first coefficient has the right sign")

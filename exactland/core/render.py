@@ -1,0 +1,117 @@
+"""Human-readable summaries of certificates (data in, text out; no printing)."""
+from __future__ import annotations
+
+from typing import Any
+
+from exactland.core.certificate import Certificate, Verdict
+from exactland.exact.scalars import to_str
+
+__all__ = ["polynomial", "summary"]
+
+
+def _v(v: Any) -> str:
+    return "(" + ", ".join(to_str(x) for x in v) + ")"
+
+
+def _s(x: Any) -> str:
+    return x if isinstance(x, str) else to_str(x)
+
+
+def polynomial(coeffs: Any, var: str = "t") -> str:
+    """``c0 + c1 t + …`` with exact coefficients, zero terms dropped.
+
+    Examples
+    --------
+    >>> from flint import fmpq
+    >>> polynomial([fmpq(9, 2), fmpq(-9, 20), fmpq(0), fmpq(1)])
+    '9/2 - 9/20 t + t^3'
+    """
+    out = ""
+    for n, c in enumerate(coeffs):
+        if c == 0:
+            continue
+        neg = c < 0
+        mag = -c if neg else c
+        body = to_str(mag) if n == 0 or mag != 1 else ""
+        term = body + ("" if n == 0 else ((" " if body else "") + var + ("" if n == 1 else f"^{n}")))
+        out += (" - " if neg else " + ") + term if out else ("-" if neg else "") + term
+    return out or "0"
+
+
+def summary(cert: Certificate, *, max_neurons: int = 12) -> str:
+    """A short plain-text report of a certificate.
+
+    Parameters
+    ----------
+    cert : Certificate
+    max_neurons : int, default 12
+        Neurons listed individually; the rest are counted.
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
+    >>> import exactland
+    >>> c = exactland.certify(exactland.examples.load_example("appendix-g-kink"))
+    >>> print(summary(c).splitlines()[0])
+    verdict: not-stationary
+    """
+    p = cert.problem
+    lines = [
+        f"verdict: {cert.verdict.value}",
+        f"loss L = {to_str(cert.loss)}   (|K| = {p.n_samples}, d = {p.dim}, "
+        f"|I| = {p.n_neurons}, |J| = {p.n_outputs}, "
+        f"alpha+ = {to_str(p.activation.alpha_plus)}, alpha- = {to_str(p.activation.alpha_minus)})",
+        f"stationary (Def. 3.3): {cert.stationary}",
+        f"escape neurons (Def. 4.1): {list(cert.escape_neurons)}",
+    ]
+    if cert.verdict is Verdict.TYPE_1_MINIMUM:
+        rc = cert.radius_constants
+        assert rc is not None
+        lines.append(
+            f"certified radius: L(P + dP) >= L(P) for all ||dP||_inf < {_s(cert.radius)}"
+            f"   (rho_w = {_s(rc.rho_w)}, rho_h = {_s(rc.rho_h)})"
+        )
+        if cert.global_minimum:
+            lines.append("global minimum: L = 0")
+    d = cert.descent
+    if d is not None:
+        lines.append(
+            f"descent path: neuron {d.neuron}, dh = {_v(d.dh)}, dw = {_v(d.dw)}; "
+            f"L(P + tD) = {polynomial(d.coefficients)}"
+            + (f" for 0 <= t < {to_str(d.t_max)}" if d.t_max is not None else " for all t >= 0")
+        )
+        lines.append(f"  at t = {to_str(d.t)}: L = {to_str(d.loss)} < {to_str(cert.loss)}")
+        if cert.verdict is Verdict.SADDLE:
+            C, n, cu = d.corollary_4_4()
+            lines.append(f"  Corollary 4.4: L(P + s l) - L(P) ~ {to_str(cu)} s^2 along l = D/|D|")
+    a = cert.ascent
+    if a is not None:
+        lines.append(
+            f"ascent path: neuron {a.neuron}; at t = {to_str(a.t)}: L = {to_str(a.loss)} > {to_str(cert.loss)}"
+            " (not a local maximum, Appendix D)"
+        )
+    if cert.reason:
+        lines.append(f"reason: {cert.reason}")
+    lines.append("neurons:")
+    for n in cert.neurons[:max_neurons]:
+        tag = []
+        if n.nonnegative is False:
+            tw = n.tangential_witness
+            assert tw is not None
+            tag.append(f"dL/ds < 0 along v = {_v(tw[0])} (value {to_str(tw[1])})")
+        if n.is_escape:
+            ew = n.escape_witness
+            assert ew is not None
+            tag.append(f"escape: phi_{ew[0]}(v) = {to_str(ew[3])} != 0 at v = {_v(ew[1])}")
+        if n.c is not None and n.is_escape is False:
+            tag.append(f"c = {_s(n.c)}")
+        lines.append(
+            f"  {n.index}: kinks {list(n.kink_set)}, dL/dh = {_v(n.dL_dh)}, "
+            f"tangential: {n.method}" + ("; " + "; ".join(tag) if tag else "")
+        )
+    if len(cert.neurons) > max_neurons:
+        lines.append(f"  ... {len(cert.neurons) - max_neurons} more")
+    return "\n".join(lines)
