@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from enum import Enum
 from typing import TYPE_CHECKING, Any
 
-from exactland.exact.scalars import to_str
+from exactland.exact.scalars import to_str, to_text
 from exactland.core.paths import PathWitness
 from exactland.core.problem import Problem
 
@@ -32,14 +32,6 @@ class Verdict(str, Enum):
     SADDLE = "saddle"
     TYPE_1_MINIMUM = "type-1-minimum"
     UNDECIDED = "undecided"
-
-
-def _s(x: Any) -> Any:
-    if x is None:
-        return None
-    if isinstance(x, str):
-        return x  # the "inf" marker
-    return to_str(x)
 
 
 def _vec(v: Vector) -> list[str]:
@@ -85,7 +77,7 @@ class NeuronReport:
                 "lines": [_vec(n) for n in self.lines],
                 "nonnegative": self.nonnegative,
                 "rays": self.rays,
-                "c": _s(self.c),
+                "c": to_text(self.c),
                 "witness": None if tw is None else {"v": _vec(tw[0]), "F": to_str(tw[1])},
             },
             "escape": None
@@ -119,16 +111,12 @@ class RadiusConstants:
 
 
 def _path_dict(pw: PathWitness, problem: Problem, corollary: bool) -> dict[str, Any]:
-    zero = to_str(0)
-    W = [[zero] * problem.dim for _ in range(problem.n_neurons)]
-    H = [[zero] * problem.n_neurons for _ in range(problem.n_outputs)]
-    W[pw.neuron] = _vec(pw.dw)
-    for j, x in enumerate(pw.dh):
-        H[j][pw.neuron] = to_str(x)
+    dW, dH = pw.full_direction(problem.n_neurons, problem.n_outputs)
+    W, H = [_vec(row) for row in dW], [_vec(row) for row in dH]
     out: dict[str, Any] = {
         "kind": pw.kind,
         "direction": {"W": W, "H": H},
-        "t_max": _s(pw.t_max),
+        "t_max": to_text(pw.t_max),
         "coefficients": [to_str(c) for c in pw.coefficients],
         "order": pw.order,
         "t": to_str(pw.t),
@@ -214,10 +202,10 @@ class Certificate:
             "loss": to_str(self.loss),
             "stationary": self.stationary,
             "escape_neurons": list(self.escape_neurons),
-            "radius": _s(self.radius),
+            "radius": to_text(self.radius),
             "radius_constants": None
             if rc is None
-            else {"rho_w": _s(rc.rho_w), "rho_h": _s(rc.rho_h), "c": [_s(c) for c in rc.c]},
+            else {"rho_w": to_text(rc.rho_w), "rho_h": to_text(rc.rho_h), "c": [to_text(c) for c in rc.c]},
             "local_maximum_possible": self.local_maximum_possible,
             "global_minimum": self.global_minimum,
             "neurons": [n.to_dict() for n in self.neurons],

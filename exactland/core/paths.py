@@ -17,8 +17,10 @@ from typing import Any, Sequence
 
 from flint import fmpq
 
-from exactland.exact.linalg import dot
 from exactland.core.network import Evaluation
+from exactland.core.polynomial import horner, loss_polynomial
+from exactland.errors import InternalError
+from exactland.exact.linalg import dot
 from exactland.exact.scalars import sign
 
 __all__ = ["PathWitness", "activation_increments", "neuron_path"]
@@ -66,18 +68,37 @@ class PathWitness:
         """``‖Δ‖²`` (squared Euclidean norm over all parameters)."""
         return dot(self.dh, self.dh) + dot(self.dw, self.dw)
 
+    def full_direction(self, n_neurons: int, n_outputs: int) -> tuple[tuple[Vector, ...], tuple[Vector, ...]]:
+        """``(ΔW, ΔH)`` over all parameters: zero except neuron ``i``'s row and column.
+
+        Parameters
+        ----------
+        n_neurons, n_outputs : int
+            |I| and |J| of the problem (d is ``len(dw)``).
+
+        Returns
+        -------
+        (ΔW, ΔH) : tuples of rows, |I|×d and |J|×|I|
+
+        Examples
+        --------
+        >>> pw = PathWitness("descent", 1, (fmpq(2),), (fmpq(1), fmpq(0)), None,
+        ...                  (fmpq(0),) * 5, 2, fmpq(1), fmpq(0))
+        >>> pw.full_direction(2, 1)
+        (((0, 0), (1, 0)), ((0, 2),))
+        """
+        zero = fmpq(0)
+        W = [(zero,) * len(self.dw)] * n_neurons
+        W[self.neuron] = tuple(self.dw)
+        H = tuple(tuple(self.dh[j] if i == self.neuron else zero for i in range(n_neurons))
+                  for j in range(n_outputs))
+        return tuple(W), H
+
     def corollary_4_4(self) -> tuple[Any, Any, Any]:
         """``(C, ‖Δ‖², C/‖Δ‖²)``: ``L(P + δℓ) − L(P) ~ C_unit δ²`` along ℓ = Δ/‖Δ‖."""
         c2 = self.coefficients[2]
         n = self.norm_sq()
         return c2, n, c2 / n
-
-
-def _poly(coeffs: Sequence[Any], t: Any) -> Any:
-    acc: Any = fmpq(0)
-    for c in reversed(coeffs):
-        acc = acc * t + c
-    return acc
 
 
 def activation_increments(
@@ -146,26 +167,18 @@ def neuron_path(
     J = p.n_outputs
     h = p.h_column(i)
     AB, t_max = activation_increments(ev, i, dw)
-    e_t: list[tuple[Any, Any, Any]] = []
-    for k, (A, B) in enumerate(AB):
-        for j in range(J):
-            e_t.append((ev.e(k, j), dh[j] * A + h[j] * B, dh[j] * B))
-    c = [fmpq(0)] * 5
-    for e, pk, qk in e_t:
-        c[0] += e * e / 2
-        c[1] += e * pk
-        c[2] += pk * pk / 2 + e * qk
-        c[3] += pk * qk
-        c[4] += qk * qk / 2
-    assert c[0] == ev.loss, "path polynomial does not start at the loss"
+    c = loss_polynomial((ev.e(k, j), dh[j] * A + h[j] * B, dh[j] * B)
+                        for k, (A, B) in enumerate(AB) for j in range(J))
+    if c[0] != ev.loss:
+        raise InternalError("path polynomial does not start at the loss")
     want = -1 if kind == "descent" else 1
     order = next((n for n in range(1, 5) if c[n] != 0), None)
     if order is None or sign(c[order]) != want:
         return None
     t = t_max / 2 if t_max is not None else fmpq(1)
     for _ in range(2000):
-        val = _poly(c, t)
+        val = horner(c, t)
         if sign(val - c[0]) == want:
-            return PathWitness(kind, i, tuple(dh), tuple(dw), t_max, tuple(c), order, t, val)
+            return PathWitness(kind, i, tuple(dh), tuple(dw), t_max, c, order, t, val)
         t = t / 2
-    raise AssertionError("no witness point found although the first coefficient has the right sign")
+    raise InternalError("no witness point found although the first coefficient has the right sign")

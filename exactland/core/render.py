@@ -4,17 +4,13 @@ from __future__ import annotations
 from typing import Any
 
 from exactland.core.certificate import Certificate, Verdict
-from exactland.exact.scalars import to_str
+from exactland.exact.scalars import to_str, to_text
 
 __all__ = ["polynomial", "summary"]
 
 
 def _v(v: Any) -> str:
     return "(" + ", ".join(to_str(x) for x in v) + ")"
-
-
-def _s(x: Any) -> str:
-    return x if isinstance(x, str) else to_str(x)
 
 
 def polynomial(coeffs: Any, var: str = "t") -> str:
@@ -71,8 +67,8 @@ def summary(cert: Certificate, *, max_neurons: int = 12) -> str:
         rc = cert.radius_constants
         assert rc is not None
         lines.append(
-            f"certified radius: L(P + dP) >= L(P) for all ||dP||_inf < {_s(cert.radius)}"
-            f"   (rho_w = {_s(rc.rho_w)}, rho_h = {_s(rc.rho_h)})"
+            f"certified radius: L(P + dP) >= L(P) for all ||dP||_inf < {to_text(cert.radius)}"
+            f"   (rho_w = {to_text(rc.rho_w)}, rho_h = {to_text(rc.rho_h)})"
         )
         if cert.global_minimum:
             lines.append("global minimum: L = 0")
@@ -107,7 +103,7 @@ def summary(cert: Certificate, *, max_neurons: int = 12) -> str:
             assert ew is not None
             tag.append(f"escape: phi_{ew[0]}(v) = {to_str(ew[3])} != 0 at v = {_v(ew[1])}")
         if n.c is not None and n.is_escape is False:
-            tag.append(f"c = {_s(n.c)}")
+            tag.append(f"c = {to_text(n.c)}")
         lines.append(
             f"  {n.index}: kinks {list(n.kink_set)}, dL/dh = {_v(n.dL_dh)}, "
             f"tangential: {n.method}" + ("; " + "; ".join(tag) if tag else "")

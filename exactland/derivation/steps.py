@@ -20,7 +20,7 @@ from exactland.derivation.model import Fact, Step, Table
 from exactland.core.kinks import NeuronData
 from exactland.exact.linalg import dot
 from exactland.core.network import Evaluation, evaluate
-from exactland.exact.scalars import sign, to_str, to_sympy
+from exactland.exact.scalars import sign, to_str, to_text, to_sympy
 from exactland.core.problem import Problem, parse_matrix
 from exactland.core.stationarity import tangential_analysis
 from exactland.core.tangent import Budget, project_tangent
@@ -38,10 +38,6 @@ __all__ = [
 
 Vector = tuple[Any, ...]
 ZERO = fmpq(0)
-
-
-def _s(x: Any) -> str:
-    return x if isinstance(x, str) else to_str(x)
 
 
 def _vs(v: Any) -> list[str]:
@@ -257,7 +253,7 @@ def escape_step(ev: Evaluation, nds: list[NeuronData], cert: Certificate) -> Ste
             what = (f"escape: $v = {tex_vec(v)}$, $F_{{{i + 1}}}(v) = 0$, "
                     f"$\\varphi_{{{_hidx(J, j, i)}}}(v) = {tex(ph)} \\ne 0$")
         else:
-            facts.append(Fact(("neurons", i, "tangential", "c"), _s(rep.c)))
+            facts.append(Fact(("neurons", i, "tangential", "c"), to_text(rep.c)))
             what = f"not an escape neuron; $c_{{{i + 1}}} = {tex(rep.c)}$"
         rows.append((f"${i + 1}$", what))
     esc = list(cert.escape_neurons)
@@ -292,8 +288,8 @@ def radius_step(cert: Certificate) -> Step:
     """The explicit radius of a type-1 minimum (DESIGN section 6)."""
     rc = cert.radius_constants
     assert rc is not None
-    facts = (Fact(("radius",), _s(cert.radius)), Fact(("radius_constants", "rho_w"), _s(rc.rho_w)),
-             Fact(("radius_constants", "rho_h"), _s(rc.rho_h)))
+    facts = (Fact(("radius",), to_text(cert.radius)), Fact(("radius_constants", "rho_w"), to_text(rc.rho_w)),
+             Fact(("radius_constants", "rho_h"), to_text(rc.rho_h)))
     claim = (f"$L(P + \\delta P) \\ge L(P)$ for every $\\lVert \\delta P\\rVert_\\infty < {tex(cert.radius)}$ "
              f"($\\rho_w = {tex(rc.rho_w)}$, $\\rho_h = {tex(rc.rho_h)}$).")
     just = (r"While no sample outside the kink sets changes side, "
@@ -310,12 +306,7 @@ def radius_step(cert: Certificate) -> Step:
 def _path_step(key: str, title: str, refs: tuple[str, ...], cert: Certificate, which: str) -> Step:
     pw = getattr(cert, which)
     p = cert.problem
-    W = [[ZERO] * p.dim for _ in range(p.n_neurons)]
-    H = [[ZERO] * p.n_neurons for _ in range(p.n_outputs)]
-    W[pw.neuron] = list(pw.dw)
-    for j, x in enumerate(pw.dh):
-        H[j][pw.neuron] = x
-    rp = ray_polynomial(p, Direction(tuple(map(tuple, W)), tuple(map(tuple, H))))
+    rp = ray_polynomial(p, Direction(*pw.full_direction(p.n_neurons, p.n_outputs)))
     if rp.coefficients != pw.coefficients:
         raise CheckFailed(f"{which} path: the all-parameter Taylor polynomial != the certificate's")
     pts = check_against_loss(rp)

@@ -20,7 +20,6 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from fractions import Fraction
 from typing import Any, Sequence
 
 import numpy as np
@@ -29,19 +28,13 @@ from flint import fmpq
 from exactland.core.certificate import Certificate, Verdict
 from exactland.core.classify import DEFAULT_BUDGET, certify
 from exactland.exact.linalg import dot, nullspace, rref
-from exactland.exact.scalars import sign, to_float
+from exactland.exact.scalars import rational_from_float, sign, to_float
 from exactland.core.problem import Dataset, Problem
 from exactland.dynamics.structure import DEFAULT_GUESSES, Structure, Tolerances, guess_structure
 
-__all__ = ["SnapAttempt", "SnapResult", "snap", "rational"]
+__all__ = ["SnapAttempt", "SnapResult", "snap"]
 
 Vector = tuple[Any, ...]
-
-
-def rational(x: float, max_den: int = 10**6) -> fmpq:
-    """Named rounding of a float to a nearby rational with a bounded denominator."""
-    f = Fraction(float(x)).limit_denominator(max_den)
-    return fmpq(f.numerator, f.denominator)
 
 
 @dataclass(frozen=True)
@@ -87,7 +80,7 @@ class SnapResult:
 def _rational_coords(N: Sequence[Vector], v: np.ndarray) -> list[fmpq]:
     """Rational roundings of the (float, least-squares) coordinates of ``v`` in the basis ``N``."""
     Nf = np.array([[to_float(c) for c in n] for n in N])
-    return [rational(c) for c in np.linalg.lstsq(Nf.T, v, rcond=None)[0]]
+    return [rational_from_float(c, 10**6) for c in np.linalg.lstsq(Nf.T, v, rcond=None)[0]]
 
 
 def _combine(coef: Sequence[Any], N: Sequence[Vector], d: int) -> Vector:
@@ -169,7 +162,7 @@ def _fixed_direction(
         for g, u in enumerate(dirs):
             uf = np.array([to_float(c) for c in u])
             a = sum(H[j, i] * W[i] for i in st.groups[g])
-            target.append(rational(float(a @ uf) / float(uf @ uf)))
+            target.append(rational_from_float(float(a @ uf) / float(uf @ uf), 10**6))
         hs.append(_solve_nearest(M, [Y[k][j] for k in range(K)], target))
     return [[tuple(hs[j][g] * c for c in u) for j in range(J)] for g, u in enumerate(dirs)]
 
@@ -300,12 +293,12 @@ def _candidate(
     Wx: list[Vector] = [tuple(fmpq(0) for _ in range(d)) for _ in range(I)]
     Hx: list[list[Any]] = [[fmpq(0)] * I for _ in range(J)]
     for i in st.dead:
-        w = tuple(rational(c, 10**9) for c in W[i])
+        w = tuple(rational_from_float(c, 10**9) for c in W[i])
         if any(sign(dot(w, x)) >= 0 for x in X):
             return f"dead neuron {i} is not strictly dead after rounding"
         Wx[i] = w
         for j in range(J):
-            Hx[j][i] = rational(H[j, i], 10**9)
+            Hx[j][i] = rational_from_float(H[j, i], 10**9)
     for g, members in enumerate(st.groups):
         Ag = A[g]
         row = next((r for r in Ag if any(c != 0 for c in r)), None)
@@ -325,12 +318,12 @@ def _candidate(
         nu = float(np.sqrt(sum(to_float(c) ** 2 for c in u)))
         shares = [abs(float(np.linalg.norm(H[:, i]))) * float(np.linalg.norm(W[i])) for i in members]
         tot = sum(shares)
-        pis = [rational(s / tot, 10**6) if tot > 0 else fmpq(1, len(members)) for s in shares]
+        pis = [rational_from_float(s / tot, 10**6) if tot > 0 else fmpq(1, len(members)) for s in shares]
         pis = [p if p > 0 else fmpq(1, 10**6) for p in pis]
         norm = sum(pis, fmpq(0))
         pis = [p / norm for p in pis]
         for i, p in zip(members, pis):
-            lam = rational(max(float(np.linalg.norm(W[i])), 1e-12) / nu, 10**4)
+            lam = rational_from_float(max(float(np.linalg.norm(W[i])), 1e-12) / nu, 10**4)
             lam = lam if lam > 0 else fmpq(1, 10**4)
             mu = p / lam
             Wx[i] = tuple(sigma * lam * c for c in u)

@@ -39,6 +39,7 @@ from exactland.exact.linalg import dot
 from exactland.core.network import evaluate
 from exactland.exact.scalars import parse_exact, rational_from_float, sign, to_float, to_str
 from exactland.core.paths import PathWitness
+from exactland.core.polynomial import horner, loss_polynomial
 from exactland.core.problem import Problem
 
 __all__ = ["SplitResult", "split", "ray_line_search"]
@@ -134,13 +135,6 @@ class SplitResult:
 
 
 # ----------------------------------------------------------------- line search
-def _poly(c: Sequence[Any], t: Any) -> Any:
-    acc = c[-1]
-    for x in reversed(c[:-1]):
-        acc = acc * t + x
-    return acc
-
-
 def _piece_polynomial(ev: Any, m: int, dh: Sequence[Any], dw: Sequence[Any], t_mid: Any) -> list[Any]:
     """Loss coefficients ``L0..L4`` of ``t ↦ L(P + tΔ)`` on the piece containing ``t_mid``.
 
@@ -151,22 +145,14 @@ def _piece_polynomial(ev: Any, m: int, dh: Sequence[Any], dw: Sequence[Any], t_m
     p = ev.problem
     act = p.activation
     h = p.h_column(m)
-    zero = fmpq(0)
-    L = [zero] * 5
+    triples = []
     for k, x in enumerate(p.X):
         z, q = ev.z(m, k), dot(dw, x)
         a = act.slope(sign(z + t_mid * q))
         A, B = a * z, a * q
         for j in range(p.n_outputs):
-            c0 = ev.e(k, j) - h[j] * ev.rho(m, k) + h[j] * A
-            c1 = h[j] * B + dh[j] * A
-            c2 = dh[j] * B
-            L[0] += c0 * c0 / 2
-            L[1] += c0 * c1
-            L[2] += c1 * c1 / 2 + c0 * c2
-            L[3] += c1 * c2
-            L[4] += c2 * c2 / 2
-    return L
+            triples.append((ev.e(k, j) - h[j] * ev.rho(m, k) + h[j] * A, h[j] * B + dh[j] * A, dh[j] * B))
+    return list(loss_polynomial(triples))
 
 
 def _critical_points(L: Sequence[Any], lo: Any, hi: Any | None) -> list[Any]:
@@ -240,14 +226,14 @@ def ray_line_search(problem: Problem, neuron: int, dh: Sequence[Any], dw: Sequen
         L = _piece_polynomial(ev, neuron, dh, dw, mid)
         cands = _critical_points(L, lo, hi) + ([hi] if hi is not None else [])
         for t in cands:
-            val = _poly(L, t)
+            val = horner(L, t)
             if best is None or val < best:
                 best_t, best = t, val
         if hi is not None:
             lo = hi
     if best_t is None:  # no breakpoint and no critical point: the loss is monotone on t > 0
         best_t = fmpq(1)
-        best = _poly(_piece_polynomial(ev, neuron, dh, dw, best_t), best_t)
+        best = horner(_piece_polynomial(ev, neuron, dh, dw, best_t), best_t)
     return best_t, best
 
 

@@ -28,7 +28,7 @@ if TYPE_CHECKING:  # pragma: no cover
     import sympy
 
 __all__ = [
-    "RealAlg", "parse_exact", "exact_from_float", "rational_from_float", "to_str",
+    "RealAlg", "parse_exact", "exact_from_float", "rational_from_float", "to_str", "to_text",
     "sign", "is_rational", "to_sympy", "to_float", "as_fraction",
 ]
 
@@ -285,6 +285,21 @@ def to_str(x: Any) -> str:
     """
     q = _rational(x)
     return str(x) if q is None else str(q)  # flint's str: no 4300-digit limit
+
+
+def to_text(x: Any) -> Any:
+    """:func:`to_str`, passing ``None`` and text markers (``"inf"``) through.
+
+    The one formatter of optional exact values in certificates and reports.
+
+    Examples
+    --------
+    >>> to_text(fmpq(1, 3)), to_text("inf"), to_text(None)
+    ('1/3', 'inf', None)
+    """
+    if x is None or isinstance(x, str):
+        return x
+    return to_str(x)
 
 
 def sign(x: Any) -> int:

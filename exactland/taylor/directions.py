@@ -203,9 +203,8 @@ def named_direction(problem: Problem, spec: str, cert: Any = None) -> Direction:
         pw = getattr(_cert(problem, cert), kind)
         if pw is None:
             raise InputError(f"the certificate has no {kind} path", spec)
-        W[pw.neuron] = list(pw.dw)
-        for j, x in enumerate(pw.dh):
-            H[j][pw.neuron] = x
+        dW, dH = pw.full_direction(I, problem.n_outputs)
+        W, H = [list(r) for r in dW], [list(r) for r in dH]
         label = f"certificate {kind} path (neuron {pw.neuron})"
     direction = Direction(tuple(map(tuple, W)), tuple(map(tuple, H)), label)
     return _negate(direction, neg)

@@ -43,6 +43,7 @@ from exactland.taylor.directions import ZERO, Direction
 from exactland.exact.linalg import dot
 from exactland.core.network import loss as direct_loss
 from exactland.exact.scalars import sign, to_str
+from exactland.core.polynomial import horner, loss_polynomial
 from exactland.core.problem import Problem
 
 __all__ = [
@@ -80,13 +81,6 @@ def ray_crossing(a: Any, b: Any) -> Any:
     if sa == 0 or sign(b) != -sa:
         return None
     return abs(a) / abs(b)
-
-
-def _poly(coeffs: Sequence[Any], x: Any) -> Any:
-    acc: Any = ZERO
-    for c in reversed(coeffs):
-        acc = acc * x + c
-    return acc
 
 
 # ------------------------------------------------------------ the polynomial
@@ -149,7 +143,7 @@ class RayPolynomial:
     q: Matrix
 
     def __call__(self, eps: Any) -> Any:
-        return _poly(self.coefficients, eps)
+        return horner(self.coefficients, eps)
 
     @property
     def order(self) -> int | None:
@@ -230,26 +224,16 @@ def ray_polynomial(problem: Problem, direction: Direction) -> RayPolynomial:
                 if eps0 is None or t < eps0:
                     eps0, first = t, (i, k)
         orth.append(NeuronOrthant(i, tuple(pos), tuple(neg), tuple(kinks), tuple(cross)))
-    c = [ZERO] * 5
-    P: list[tuple[Any, ...]] = []
-    Q: list[tuple[Any, ...]] = []
+    triples: list[tuple[Any, Any, Any]] = []
     for k in range(K):
-        prow, qrow = [], []
         for j in range(J):
             yhat = sum((problem.H[j][i] * A[i][k] for i in range(I)), ZERO)
-            e = yhat - problem.Y[k][j]
             pk = sum((dH[j][i] * A[i][k] + problem.H[j][i] * B[i][k] for i in range(I)), ZERO)
             qk = sum((dH[j][i] * B[i][k] for i in range(I)), ZERO)
-            c[0] += e * e / 2
-            c[1] += e * pk
-            c[2] += pk * pk / 2 + e * qk
-            c[3] += pk * qk
-            c[4] += qk * qk / 2
-            prow.append(pk)
-            qrow.append(qk)
-        P.append(tuple(prow))
-        Q.append(tuple(qrow))
-    return RayPolynomial(problem, direction, tuple(c), eps0, first, tuple(orth), tuple(P), tuple(Q))
+            triples.append((yhat - problem.Y[k][j], pk, qk))
+    P = tuple(tuple(triples[k * J + j][1] for j in range(J)) for k in range(K))
+    Q = tuple(tuple(triples[k * J + j][2] for j in range(J)) for k in range(K))
+    return RayPolynomial(problem, direction, loss_polynomial(triples), eps0, first, tuple(orth), P, Q)
 
 
 def sample_points(eps0: Any, n: int = 6) -> tuple[Any, ...]:
