@@ -64,7 +64,7 @@ def test_rational_fast_path_does_not_use_sympy(monkeypatch: pytest.MonkeyPatch) 
     def forbidden() -> None:
         raise AssertionError("SymPy used for a rational")
 
-    monkeypatch.setattr(num, "_sympy", forbidden)
+    monkeypatch.setattr(num, "import_sympy", forbidden)
     for text in ["12", "-7/25", "-0.28", ".5", "1e-3", "-1.5E2"]:
         assert type(parse_exact(text)) is fmpq
     assert parse_exact(Decimal("0.28")) == fmpq(7, 25)

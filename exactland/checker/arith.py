@@ -1,8 +1,8 @@
-"""Exact arithmetic of the checker: the number type in use, ``INF`` and small helpers.
+"""Exact arithmetic of the checker: the number type in use, ``INFINITY`` and small helpers.
 
 Rational certificates are checked with :class:`fractions.Fraction` and Python
 integers, certificates with irrational algebraic numbers with the numbers
-``exactland.exact.scalars.parse_exact`` returns (:class:`_Field` hides the
+``exactland.exact.scalars.parse_exact`` returns (:class:`Field` hides the
 difference).  No float and no tolerance appears anywhere.
 """
 from __future__ import annotations
@@ -12,48 +12,48 @@ from fractions import Fraction
 from typing import Any, Callable
 
 
-class _Inf:
-    """The certificate's ``"inf"`` (compared only through :func:`_le`)."""
+class _Infinity:
+    """The certificate's ``"inf"`` (compared only through :func:`le`)."""
 
     def __repr__(self) -> str:
         return "inf"
 
 
-INF = _Inf()
+INFINITY = _Infinity()
 
 
-def _le(a: Any, b: Any) -> bool:
-    """``a ≤ b`` with ``INF`` as +infinity."""
-    return b is INF or (a is not INF and a <= b)
+def le(a: Any, b: Any) -> bool:
+    """``a ≤ b`` with ``INFINITY`` as +infinity."""
+    return b is INFINITY or (a is not INFINITY and a <= b)
 
 
-def _min(a: Any, b: Any) -> Any:
-    return b if a is INF else a if b is INF else (a if a <= b else b)
+def minimum(a: Any, b: Any) -> Any:
+    return b if a is INFINITY else a if b is INFINITY else (a if a <= b else b)
 
 
-def _pos(a: Any) -> bool:
-    return a is INF or a > 0
+def positive(a: Any) -> bool:
+    return a is INFINITY or a > 0
 
 
-def _abs(a: Any) -> Any:
+def absolute(a: Any) -> Any:
     return -a if a < 0 else a
 
 
-def _dot(a: Any, b: Any) -> Any:
+def dot(a: Any, b: Any) -> Any:
     return sum((x * y for x, y in zip(a, b)), 0)
 
 
-def _zero(v: Any) -> bool:
+def is_zero_vector(v: Any) -> bool:
     return all(x == 0 for x in v)
 
 
-def _fmt(x: Any) -> str:
+def fmt(x: Any) -> str:
     if isinstance(x, (list, tuple)):
-        return "[" + ", ".join(_fmt(y) for y in x) + "]"
+        return "[" + ", ".join(fmt(y) for y in x) + "]"
     return "null" if x is None else str(x).lower() if isinstance(x, bool) else str(x)
 
 
-class _Field:
+class Field:
     """Division and small constants of the number type in use."""
 
     def __init__(self, algebraic: bool) -> None:
@@ -87,7 +87,7 @@ class _Field:
         return num if self.algebraic else Fraction(num, den)
 
 
-def _interpolate(ts: list, vals: list, div: Callable[[Any, Any], Any]) -> list:
+def interpolate(ts: list, vals: list, div: Callable[[Any, Any], Any]) -> list:
     """Monomial coefficients of the polynomial through (ts, vals) (Newton)."""
     n, c = len(ts), list(vals)
     for lev in range(1, n):

@@ -8,8 +8,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from exactland.checker.arith import INF, _abs, _dot, _Field, _fmt, _interpolate, _le, _min, _pos, _zero
-from exactland.checker.forms import _BudgetExceeded, _Forms, _Span
+from exactland.checker.arith import INFINITY, absolute, dot, Field, fmt, interpolate, le, minimum, positive, is_zero_vector
+from exactland.checker.forms import CheckerBudgetExceeded, Forms, Span
+from exactland.checker.point import Point
 
 
 @dataclass(frozen=True)
@@ -31,23 +32,24 @@ class CheckReport:
     checked: tuple[str, ...]
 
 
-class _Checker(_Forms):
+class Checker:
     """Re-derives every quantity of one parsed certificate."""
 
-    def __init__(self, cert: dict, field: _Field, budget: int) -> None:
+    def __init__(self, cert: dict, field: Field, budget: int) -> None:
         self.c = cert
         self.reasons: list[str] = []
         self.checked: list[str] = []
         self._stat: bool | None = None
         self._evidence = False  # a verified proof of non-stationarity
-        super().__init__(cert["problem"], field, budget)
+        self.pt = Point(cert["problem"], field)
+        self.forms = Forms(self.pt, budget)
 
     def _stationary(self) -> bool:
         if self._stat is None:
-            if self._evidence or any(v != 0 for row in self.dLdh for v in row):
+            if self._evidence or any(v != 0 for row in self.pt.dLdh for v in row):
                 self._stat = False
             else:
-                self._stat = all(self._analysis(i)[0] for i in range(self.I))
+                self._stat = all(self.forms.analysis(i)[0] for i in range(self.pt.I))
         return self._stat
 
     # -- reporting ---------------------------------------------------------
@@ -56,120 +58,120 @@ class _Checker(_Forms):
 
     def _cmp(self, where: str, claimed: Any, actual: Any) -> bool:
         if claimed != actual:
-            self._fail(f"{where}: certificate says {_fmt(claimed)}, recomputed {_fmt(actual)}")
+            self._fail(f"{where}: certificate says {fmt(claimed)}, recomputed {fmt(actual)}")
             return False
         return True
 
     # -- item 1–2 ------------------------------------------------------------
     def check_point(self) -> None:
         c = self.c
-        self._cmp("loss", c["loss"], self.L)
+        self._cmp("loss", c["loss"], self.pt.L)
         for i, n in enumerate(c["neurons"]):
             w = f"neurons[{i}]"
-            self._cmp(f"{w}.kink_set", n["kink_set"], self.K0[i])
-            self._cmp(f"{w}.signs", n["signs"], self.sign[i])
-            self._cmp(f"{w}.d", n["d"], self.D[i])
-            self._cmp(f"{w}.dL_dh", n["dL_dh"], self.dLdh[i])
-            self._cmp(f"{w}.dL_dr_scaled", n["dL_dr_scaled"], self.dLdr[i])
-        lmax = all(self._rho(z) == 0 for row in self.Zn for z in row)
+            self._cmp(f"{w}.kink_set", n["kink_set"], self.pt.K0[i])
+            self._cmp(f"{w}.signs", n["signs"], self.pt.sign[i])
+            self._cmp(f"{w}.d", n["d"], self.pt.D[i])
+            self._cmp(f"{w}.dL_dh", n["dL_dh"], self.pt.dLdh[i])
+            self._cmp(f"{w}.dL_dr_scaled", n["dL_dr_scaled"], self.pt.dLdr[i])
+        lmax = all(self.pt.rho(z) == 0 for row in self.pt.Zn for z in row)
         self._cmp("local_maximum_possible", c["local_maximum_possible"], lmax)
-        self._cmp("global_minimum", c["global_minimum"], self.L == 0)
+        self._cmp("global_minimum", c["global_minimum"], self.pt.L == 0)
         self.checked.append("loss, and kink_set, signs, d, dL_dh, dL_dr_scaled of every neuron")
         self.checked.append("local_maximum_possible and global_minimum")
 
     def check_tangential(self, i: int) -> None:
         t, w = self.c["neurons"][i]["tangential"], f"neurons[{i}].tangential"
-        lines = self._rep(i)[0]
+        lines = self.forms.rep(i)[0]
         canon = []
         for a, v in enumerate(t["lines"]):
             p = next((s for s, x in enumerate(v) if x != 0), None)
             if p is None or v[p] < 0:
-                self._fail(f"{w}.lines[{a}]: {_fmt(v)} is zero or its first nonzero entry is negative")
+                self._fail(f"{w}.lines[{a}]: {fmt(v)} is zero or its first nonzero entry is negative")
                 continue
-            canon.append(tuple(self.f.div(x, v[p]) for x in v))
+            canon.append(tuple(self.pt.f.div(x, v[p]) for x in v))
         index = {n: l for l, n in enumerate(lines)}
-        found = {self._find(lines, index, n) for n in canon}
+        found = {self.forms.find(lines, index, n) for n in canon}
         if len(canon) != len(lines) or len(lines) in found or len(found) != len(lines):
-            self._fail(f"{w}.lines: certificate says {_fmt(t['lines'])}, recomputed the kink lines "
-                       f"{_fmt([self._show(n) for n in lines])} (up to positive scaling)")
+            self._fail(f"{w}.lines: certificate says {fmt(t['lines'])}, recomputed the kink lines "
+                       f"{fmt([self.forms.show(n) for n in lines])} (up to positive scaling)")
         method = t["method"]
         if method == "lineality" and (t["witness"] is None or t["nonnegative"] is not False):
             self._fail(f"{w}.method: 'lineality' requires a negative witness and nonnegative false")
         if method == "separable":
-            span = _Span(self.f.div)
+            span = Span(self.pt.f.div)
             if not all(span.add(n) for n in lines):
                 self._fail(f"{w}.method: 'separable' but the kink normals are linearly dependent")
         if method == "zero-form":
-            if not all(_zero(part) for part in self._F_form(i)):
+            if not all(is_zero_vector(part) for part in self.forms.F_form(i)):
                 self._fail(f"{w}.method: 'zero-form' but F_{i} is not identically zero")
         wit = t["witness"]
         if wit is not None:
-            F = self._F(i, wit["v"])
+            F = self.pt.F(i, wit["v"])
             self._cmp(f"{w}.witness.F", wit["F"], F)
-            if _dot(wit["v"], self.W[i]) != 0:
+            if dot(wit["v"], self.pt.W[i]) != 0:
                 self._fail(f"{w}.witness.v: not tangential (v·w_{i} ≠ 0)")
             elif F >= 0:
                 self._fail(f"{w}.witness: F_{i}(v) = {F} is not negative")
             else:
                 self._evidence = True  # Definition 3.3, condition 3 fails
         if t["nonnegative"] is not None:
-            self._cmp(f"{w}.nonnegative", t["nonnegative"], self._analysis(i)[0])
+            self._cmp(f"{w}.nonnegative", t["nonnegative"], self.forms.analysis(i)[0])
         if t["c"] is not None:
-            nonneg, _, c = self._analysis(i)
-            if not nonneg or not _le(t["c"], c):
-                self._fail(f"{w}.c: certificate says {_fmt(t['c'])}, but the largest c with "
-                           f"F_{i} ≥ c·max_j|φ_j{i}| is {_fmt(c) if nonneg else 'none (F is not ≥ 0)'}")
+            nonneg, _, c = self.forms.analysis(i)
+            if not nonneg or not le(t["c"], c):
+                self._fail(f"{w}.c: certificate says {fmt(t['c'])}, but the largest c with "
+                           f"F_{i} ≥ c·max_j|φ_j{i}| is {fmt(c) if nonneg else 'none (F is not ≥ 0)'}")
 
     # -- item 3 --------------------------------------------------------------
     def _path_loss(self, path: dict, moved: list, base: list, t: Any) -> Any:
-        rows = [[a + t * b for a, b in zip(self.W[i], path["W"][i])] for i in moved]
-        cols = [[self.H[j][i] + t * path["H"][j][i] for j in range(self.J)] for i in moved]
-        new = self._outputs(rows, cols)[0] if moved else base
-        s = sum(((self.Yhat[k][j] - base[k][j] + new[k][j] - self.Y[k][j]) ** 2
-                 for k in range(self.K) for j in range(self.J)), 0)
-        return self.f.div(s, 2)
+        rows = [[a + t * b for a, b in zip(self.pt.W[i], path["W"][i])] for i in moved]
+        cols = [[self.pt.H[j][i] + t * path["H"][j][i] for j in range(self.pt.J)] for i in moved]
+        new = self.pt.outputs(rows, cols)[0] if moved else base
+        s = sum(((self.pt.Yhat[k][j] - base[k][j] + new[k][j] - self.pt.Y[k][j]) ** 2
+                 for k in range(self.pt.K) for j in range(self.pt.J)), 0)
+        return self.pt.f.div(s, 2)
 
     def check_path(self, name: str) -> list | None:
         """Verify one PATH; returns the recomputed coefficients or None."""
-        p, w, f = self.c["witness"][name], f"witness.{name}", self.f
+        p, w, f = self.c["witness"][name], f"witness.{name}", self.pt.f
         if p["kind"] != name:
             self._fail(f"{w}.kind: certificate says {p['kind']}, expected {name}")
         p = dict(p, **p["direction"])
-        moved = [i for i in range(self.I)
-                 if not _zero(p["W"][i]) or any(p["H"][j][i] != 0 for j in range(self.J))]
+        moved = [i for i in range(self.pt.I)
+                 if not is_zero_vector(p["W"][i]) or any(p["H"][j][i] != 0 for j in range(self.pt.J))]
         if p["neuron"] is not None and any(i != p["neuron"] for i in moved):
             self._fail(f"{w}.neuron: certificate says {p['neuron']}, but the direction moves neurons {moved}")
-        flip: Any = INF
+        flip: Any = INFINITY
         for i in moved:
-            for k in range(self.K):
-                dz = _dot(p["W"][i], self.X[k])
-                if self.sign[i][k] * dz < 0:
-                    flip = _min(flip, f.div(_abs(self._z(i, k)), _abs(dz)))
+            for k in range(self.pt.K):
+                dz = dot(p["W"][i], self.pt.X[k])
+                if self.pt.sign[i][k] * dz < 0:
+                    flip = minimum(flip, f.div(absolute(self.pt.z(i, k)), absolute(dz)))
         tmax = p["t_max"]
-        if (tmax is None and flip is not INF) or (tmax is not None and not (tmax > 0 and _le(tmax, flip))):
-            self._fail(f"{w}.t_max: certificate says {_fmt(tmax)}, but a sample outside a kink set "
-                       f"changes side at t = {_fmt(flip)}")
+        if (tmax is None and flip is not INFINITY) or (tmax is not None and not (tmax > 0 and le(tmax, flip))):
+            self._fail(f"{w}.t_max: certificate says {fmt(tmax)}, but a sample outside a kink set "
+                       f"changes side at t = {fmt(flip)}")
             return None
-        base = self._outputs([self.W[i] for i in moved], [self._hcol(i) for i in moved])[0] \
-            if moved else [[0] * self.J for _ in range(self.K)]
+        base = self.pt.outputs([self.pt.W[i] for i in moved], [self.pt.hcol(i) for i in moved])[0] \
+            if moved else [[0] * self.pt.J for _ in range(self.pt.K)]
         ts = [f.div(tmax * m, 6) if tmax is not None else f.div(m, 5) for m in range(1, 6)]
-        coeffs = _interpolate(ts, [self._path_loss(p, moved, base, t) for t in ts], f.div)
+        coeffs = interpolate(ts, [self._path_loss(p, moved, base, t) for t in ts], f.div)
         self._cmp(f"{w}.coefficients", p["coefficients"], coeffs)
-        self._cmp(f"{w}.coefficients[0]", p["coefficients"][0], self.L)
+        self._cmp(f"{w}.coefficients[0]", p["coefficients"][0], self.pt.L)
         order = next((n for n in range(1, 5) if coeffs[n] != 0), None)
         self._cmp(f"{w}.order", p["order"], order)
         if order is None or (coeffs[order] < 0) != (name == "descent"):
-            self._fail(f"{w}: first nonzero coefficient after c0 is {_fmt(coeffs[order] if order else 0)}, "
+            self._fail(f"{w}: first nonzero coefficient after c0 is {fmt(coeffs[order] if order else 0)}, "
                        f"not {'negative' if name == 'descent' else 'positive'}")
         t = p["t"]
         if not (t > 0 and (tmax is None or t < tmax)):
-            self._fail(f"{w}.t: certificate says {_fmt(t)}, not in (0, t_max = {_fmt(tmax)})")
+            self._fail(f"{w}.t: certificate says {fmt(t)}, not in (0, t_max = {fmt(tmax)})")
         else:
             Lt = self._path_loss(p, moved, base, t)
             self._cmp(f"{w}.loss", p["loss"], Lt)
-            if (Lt < self.L) != (name == "descent") or Lt == self.L:
-                self._fail(f"{w}.loss: L(P + tΔ) = {_fmt(Lt)} is not strictly "
-                           f"{'below' if name == 'descent' else 'above'} L(P) = {_fmt(self.L)}")
+            if (Lt < self.pt.L) != (name == "descent") or Lt == self.pt.L:
+                self._fail(f"{w}.loss: L(P + tΔ) = {fmt(Lt)} is not strictly "
+                           f"{'below' if name == 'descent' else 'above'} L(P) = {fmt(self.pt.L)}")
         cor = p["corollary_4_4"]
         if cor is not None:
             norm = sum((x * x for M in (p["W"], p["H"]) for row in M for x in row), 0)
@@ -201,7 +203,7 @@ class _Checker(_Forms):
                 if e is not None:
                     self._fail(f"neurons[{i}].escape: must be null at a non-stationary point")
             return
-        actual = [i for i in range(self.I) if self._analysis(i)[1]]
+        actual = [i for i in range(self.pt.I) if self.forms.analysis(i)[1]]
         self._cmp("escape_neurons", sorted(c["escape_neurons"]), actual)
         for i, e in enumerate(escs):
             if e is None:
@@ -212,45 +214,45 @@ class _Checker(_Forms):
                 self._fail(f"{w}.is_escape: inconsistent with escape_neurons")
             wit = e["witness"]
             if wit is not None:
-                F, phi = self._F(i, wit["v"]), self._phi(i, wit["j"], wit["v"])
+                F, phi = self.pt.F(i, wit["v"]), self.pt.phi(i, wit["j"], wit["v"])
                 self._cmp(f"{w}.witness.F", wit["F"], F)
                 self._cmp(f"{w}.witness.phi", wit["phi"], phi)
-                if _dot(wit["v"], self.W[i]) != 0 or F != 0 or phi == 0:
+                if dot(wit["v"], self.pt.W[i]) != 0 or F != 0 or phi == 0:
                     self._fail(f"{w}.witness: needs v·w_{i} = 0, F_{i}(v) = 0 and φ ≠ 0; "
-                               f"recomputed v·w = {_fmt(_dot(wit['v'], self.W[i]))}, F = {F}, φ = {phi}")
+                               f"recomputed v·w = {fmt(dot(wit['v'], self.pt.W[i]))}, F = {F}, φ = {phi}")
         self.checked.append("escape neurons (Definition 4.1) re-derived")
 
     def check_radius(self) -> None:
-        c, f = self.c, self.f
-        rho_w: Any = INF
-        norms = [sum((_abs(x) for x in xk), 0) for xk in self.X]
-        for i in range(self.I):
-            for k in range(self.K):
-                if self.sign[i][k] != 0:
-                    rho_w = _min(rho_w, f.div(_abs(self._z(i, k)), norms[k]))
-        cs = [self._analysis(i)[2] for i in range(self.I)]
-        rho_h: Any = INF
+        c, f = self.c, self.pt.f
+        rho_w: Any = INFINITY
+        norms = [sum((absolute(x) for x in xk), 0) for xk in self.pt.X]
+        for i in range(self.pt.I):
+            for k in range(self.pt.K):
+                if self.pt.sign[i][k] != 0:
+                    rho_w = minimum(rho_w, f.div(absolute(self.pt.z(i, k)), norms[k]))
+        cs = [self.forms.analysis(i)[2] for i in range(self.pt.I)]
+        rho_h: Any = INFINITY
         for ci in cs:
-            rho_h = _min(rho_h, INF if ci is INF else f.div(ci, self.J))
-        bound = _min(rho_w, rho_h)
+            rho_h = minimum(rho_h, INFINITY if ci is INFINITY else f.div(ci, self.pt.J))
+        bound = minimum(rho_w, rho_h)
         r = c["radius"]
-        if r is None or not _pos(r) or not _le(r, bound):
-            self._fail(f"radius: certificate says {_fmt(r)}, must be positive and at most "
-                       f"min(rho_w, min_i c_i/|J|) = {_fmt(bound)}")
+        if r is None or not positive(r) or not le(r, bound):
+            self._fail(f"radius: certificate says {fmt(r)}, must be positive and at most "
+                       f"min(rho_w, min_i c_i/|J|) = {fmt(bound)}")
         rc = c["radius_constants"]
         if rc is None:
             self._fail("radius_constants: required for a type-1-minimum")
             return
         for name, claim, true in [("rho_w", rc["rho_w"], rho_w), ("rho_h", rc["rho_h"], rho_h)] + \
-                [(f"c[{i}]", rc["c"][i], cs[i]) for i in range(self.I)]:
-            if not _pos(claim) or not _le(claim, true):
-                self._fail(f"radius_constants.{name}: certificate says {_fmt(claim)}, "
-                           f"must be positive and at most the recomputed {_fmt(true)}")
-        own = _min(rc["rho_w"], rc["rho_h"])
+                [(f"c[{i}]", rc["c"][i], cs[i]) for i in range(self.pt.I)]:
+            if not positive(claim) or not le(claim, true):
+                self._fail(f"radius_constants.{name}: certificate says {fmt(claim)}, "
+                           f"must be positive and at most the recomputed {fmt(true)}")
+        own = minimum(rc["rho_w"], rc["rho_h"])
         for ci in rc["c"]:
-            own = _min(own, INF if ci is INF else f.div(ci, self.J))
-        if r is not None and not _le(r, own):
-            self._fail(f"radius: {_fmt(r)} exceeds the certificate's own constants ({_fmt(own)})")
+            own = minimum(own, INFINITY if ci is INFINITY else f.div(ci, self.pt.J))
+        if r is not None and not le(r, own):
+            self._fail(f"radius: {fmt(r)} exceeds the certificate's own constants ({fmt(own)})")
         self.checked.append("radius and radius_constants (rho_w, c_i re-derived on every ray)")
 
     def check_verdict(self) -> None:
@@ -269,13 +271,13 @@ class _Checker(_Forms):
         coeffs = {name: self.check_path(name) for name in wit}
         expected = {"not-stationary": False, "saddle": True, "type-1-minimum": True}.get(v)
         if expected is not None and c["stationary"] is not expected:
-            self._fail(f"stationary: certificate says {_fmt(c['stationary'])}, verdict {v} "
-                       f"requires {_fmt(expected)}")
+            self._fail(f"stationary: certificate says {fmt(c['stationary'])}, verdict {v} "
+                       f"requires {fmt(expected)}")
         self.check_stationarity()
         if v == "not-stationary" and self._stationary():
             self._fail("verdict: not-stationary, but the point is stationary (Definition 3.3)")
         if v in ("saddle", "type-1-minimum") and self._stationary():
-            esc = [i for i in range(self.I) if self._analysis(i)[1]]
+            esc = [i for i in range(self.pt.I) if self.forms.analysis(i)[1]]
             if v == "saddle" and not esc:
                 self._fail("verdict: saddle, but there is no escape neuron")
             if v == "type-1-minimum":
@@ -298,10 +300,10 @@ class _Checker(_Forms):
     def run(self) -> CheckReport:
         try:
             self.check_point()
-            for i in range(self.I):
+            for i in range(self.pt.I):
                 self.check_tangential(i)
             self.checked.append("tangential lines, method, witness, nonnegative and c of every neuron")
             self.check_verdict()
-        except _BudgetExceeded:
+        except CheckerBudgetExceeded:
             self._fail("checker budget exceeded")
         return CheckReport(not self.reasons, tuple(self.reasons), tuple(self.checked))

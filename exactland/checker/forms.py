@@ -15,15 +15,15 @@ from __future__ import annotations
 import math
 from typing import Any, Callable, Iterator
 
-from exactland.checker.arith import INF, _abs, _dot, _Field, _min, _zero
-from exactland.checker.point import _Point
+from exactland.checker.arith import INFINITY, absolute, dot, Field, minimum, is_zero_vector
+from exactland.checker.point import Point
 
 
-class _BudgetExceeded(Exception):
+class CheckerBudgetExceeded(Exception):
     """Raised internally when ray enumeration would pass the budget."""
 
 
-class _Span:
+class Span:
     """Incremental row echelon form of a set of vectors."""
 
     def __init__(self, div: Callable[[Any, Any], Any]) -> None:
@@ -46,10 +46,10 @@ class _Span:
         return True
 
     def contains(self, v: Any) -> bool:
-        return _zero(self.reduce(v))
+        return is_zero_vector(self.reduce(v))
 
 
-def _kernels(M: list, r: int, div: Callable[[Any, Any], Any],
+def kernels(M: list, r: int, div: Callable[[Any, Any], Any],
              spend: Callable[[int], None]) -> Iterator[list]:
     """Kernel vector of every (r−1)-subset of rank r−1 of the rows of M (m×r).
 
@@ -82,112 +82,112 @@ def _kernels(M: list, r: int, div: Callable[[Any, Any], Any],
     yield from rec(0, [])
 
 
-class _Forms(_Point):
+class Forms:
     """The forms ``φ_ji`` and ``F_i`` of every neuron, and their ray analysis."""
 
-    def __init__(self, problem: dict, field: _Field, budget: int) -> None:
+    def __init__(self, pt: Point, budget: int) -> None:
+        self.pt = pt
         self.budget, self.used = budget, 0
         self._reps: dict[int, tuple] = {}
         self._forms: dict[tuple, tuple] = {}
         self._ana: dict[int, tuple] = {}
-        super().__init__(problem, field)
 
-    def _kink_form(self, kinks: tuple) -> tuple[list, list, list]:
+    def kink_form(self, kinks: tuple) -> tuple[list, list, list]:
         """(lines, Σ_k coef_kj x_k, γ_j) of a kink set; shared by equal kink sets."""
         if kinks in self._forms:
             return self._forms[kinks]
-        f, J, diff = self.f, self.J, self.ap - self.am
+        f, J, diff = self.pt.f, self.pt.J, self.pt.ap - self.pt.am
         lines: list = []
         index: dict = {}  # rational mode only: fmpq and RealAlg need not hash alike
-        lin: list = [[0] * self.d for _ in range(J)]
+        lin: list = [[0] * self.pt.d for _ in range(J)]
         gam: list[list] = [[] for _ in range(J)]
         for k in kinks:
-            x = self.X[k]
+            x = self.pt.X[k]
             p = next((t for t, a in enumerate(x) if a != 0), None)
             if p is None:
                 continue
             lam = x[p]
             n = tuple(f.div(a, lam) for a in x)
-            l = self._find(lines, index, n)
+            l = self.find(lines, index, n)
             if l == len(lines):
                 index[n] = l
                 lines.append(n)
                 for g in gam:
                     g.append(0)
             for j in range(J):
-                e = self.E[k][j]
+                e = self.pt.E[k][j]
                 if e != 0:  # rho(t) = a⁻t + (a⁺−a⁻)max(t,0); max(λt,0) = |λ|max(t,0) − [λ<0]|λ|t
-                    gam[j][l] += diff * e * _abs(lam)
-                    coef = self.am * e + (diff * e if lam < 0 else 0)
+                    gam[j][l] += diff * e * absolute(lam)
+                    coef = self.pt.am * e + (diff * e if lam < 0 else 0)
                     lin[j] = [a + coef * b for a, b in zip(lin[j], x)]
         self._forms[kinks] = (lines, lin, gam)
         return self._forms[kinks]
 
-    def _rep(self, i: int) -> tuple[list, list, list]:
+    def rep(self, i: int) -> tuple[list, list, list]:
         """(lines, ℓ_j, γ_j) of the φ_ji of neuron i, ℓ projected on w_i^⊥."""
         if i not in self._reps:
-            lines, lin, gam = self._kink_form(tuple(self.K0[i]))
-            ell = [[a + b for a, b in zip(self.D[i][j], lin[j])] for j in range(self.J)]
-            w = self.W[i]
-            ww = _dot(w, w)
-            for j in range(self.J):
-                s = _dot(ell[j], w)
+            lines, lin, gam = self.kink_form(tuple(self.pt.K0[i]))
+            ell = [[a + b for a, b in zip(self.pt.D[i][j], lin[j])] for j in range(self.pt.J)]
+            w = self.pt.W[i]
+            ww = dot(w, w)
+            for j in range(self.pt.J):
+                s = dot(ell[j], w)
                 if ww != 0 and s != 0:
-                    s = self.f.div(s, ww)
+                    s = self.pt.f.div(s, ww)
                     ell[j] = [a - s * b for a, b in zip(ell[j], w)]
             self._reps[i] = (lines, ell, gam)
         return self._reps[i]
 
-    def _find(self, lines: list, index: dict, n: tuple) -> int:
+    def find(self, lines: list, index: dict, n: tuple) -> int:
         """Position of line ``n`` in ``lines`` (``len(lines)`` when new)."""
-        if not self.f.algebraic:
+        if not self.pt.f.algebraic:
             return index.get(n, len(lines))
         return next((l for l, m in enumerate(lines) if all(a == b for a, b in zip(m, n))), len(lines))
 
-    def _show(self, n: tuple) -> list:
+    def show(self, n: tuple) -> list:
         """A kink line as the schema writes it: a primitive integer vector."""
-        if self.f.algebraic:
+        if self.pt.f.algebraic:
             return list(n)
-        ints, _ = self.f.clear(list(n))
+        ints, _ = self.pt.f.clear(list(n))
         g = math.gcd(*ints)
         return [a // g for a in ints]
 
-    def _spend(self, n: int) -> None:
+    def spend(self, n: int) -> None:
         if self.used + n > self.budget:
-            raise _BudgetExceeded
+            raise CheckerBudgetExceeded
         self.used += n
 
-    def _F_form(self, i: int) -> tuple[list, list]:
+    def F_form(self, i: int) -> tuple[list, list]:
         """(ℓ, γ) of F_i = Σ_j h_ji φ_ji."""
-        lines, ell, gam = self._rep(i)
-        h = self._hcol(i)
-        return ([sum((h[j] * ell[j][t] for j in range(self.J)), 0) for t in range(self.d)],
-                [sum((h[j] * gam[j][l] for j in range(self.J)), 0) for l in range(len(lines))])
+        lines, ell, gam = self.rep(i)
+        h = self.pt.hcol(i)
+        return ([sum((h[j] * ell[j][t] for j in range(self.pt.J)), 0) for t in range(self.pt.d)],
+                [sum((h[j] * gam[j][l] for j in range(self.pt.J)), 0) for l in range(len(lines))])
 
-    def _analysis(self, i: int) -> tuple[bool, bool, Any]:
+    def analysis(self, i: int) -> tuple[bool, bool, Any]:
         """(F_i ≥ 0 on T_i, escape: ∃v F_i(v)=0≠φ_ji(v), c_i) — c_i is 0 for escape."""
         if i in self._ana:
             return self._ana[i]
-        lines, ell, gam = self._rep(i)
-        J, h, div = self.J, self._hcol(i), self.f.div
-        ellF, gamF = self._F_form(i)
-        if _zero(ellF) and _zero(gamF):  # F_i ≡ 0: escape iff some φ_ji ≢ 0
-            esc = not all(_zero(ell[j]) and _zero(gam[j]) for j in range(J))
-            self._ana[i] = (True, esc, 0 if esc else INF)
+        lines, ell, gam = self.rep(i)
+        J, h, div = self.pt.J, self.pt.hcol(i), self.pt.f.div
+        ellF, gamF = self.F_form(i)
+        if is_zero_vector(ellF) and is_zero_vector(gamF):  # F_i ≡ 0: escape iff some φ_ji ≢ 0
+            esc = not all(is_zero_vector(ell[j]) and is_zero_vector(gam[j]) for j in range(J))
+            self._ana[i] = (True, esc, 0 if esc else INFINITY)
             return self._ana[i]
-        span = _Span(div)
+        span = Span(div)
         basis = [n for n in lines if span.add(n)]
         if not span.contains(ellF):
             self._ana[i] = (False, False, None)
             return self._ana[i]
         escape = any(not span.contains(ell[j]) for j in range(J))
         r = len(basis)
-        M = [[_dot(n, b) for b in basis] for n in lines]
-        Lj = [[_dot(ell[j], b) for b in basis] for j in range(J)]
-        cmin: Any = INF
-        for cvec in _kernels(M, r, div, self._spend):
-            p0 = [_dot(row, cvec) for row in M]
-            l0 = [_dot(Lj[j], cvec) for j in range(J)]
+        M = [[dot(n, b) for b in basis] for n in lines]
+        Lj = [[dot(ell[j], b) for b in basis] for j in range(J)]
+        cmin: Any = INFINITY
+        for cvec in kernels(M, r, div, self.spend):
+            p0 = [dot(row, cvec) for row in M]
+            l0 = [dot(Lj[j], cvec) for j in range(J)]
             for sg in (1, -1):
                 p = p0 if sg > 0 else [-a for a in p0]
                 phis = [(l0[j] if sg > 0 else -l0[j])
@@ -196,9 +196,9 @@ class _Forms(_Point):
                 if F < 0:
                     self._ana[i] = (False, False, None)
                     return self._ana[i]
-                mx = max((_abs(a) for a in phis), default=0)
+                mx = max((absolute(a) for a in phis), default=0)
                 if mx != 0:
                     escape = escape or F == 0
-                    cmin = _min(cmin, div(F, mx))
+                    cmin = minimum(cmin, div(F, mx))
         self._ana[i] = (True, escape, 0 if escape else cmin)
         return self._ana[i]

@@ -15,7 +15,7 @@ from typing import Any, Callable
 
 from exactland.errors import CertificateFormatError as CFE
 
-from exactland.checker.arith import INF, _Field
+from exactland.checker.arith import INFINITY, Field
 
 FORMAT = "exactland-certificate/1"
 _VERDICTS = ("not-stationary", "saddle", "type-1-minimum", "undecided")
@@ -90,7 +90,7 @@ class _Reader:
         return self.conv(str(v), where)
 
     def num_inf(self, v: Any, where: str) -> Any:
-        return INF if v == "inf" else self.num(v, where)
+        return INFINITY if v == "inf" else self.num(v, where)
 
     def vec(self, n: int | None = None) -> Parser:
         return _list(self.num, n)
@@ -206,7 +206,7 @@ def _fraction_conv(text: str, where: str) -> Fraction:
         raise CFE(f"{text!r} is not an exact number", where) from exc
 
 
-def _parse(raw: Any) -> tuple[dict, _Field]:
+def parse_certificate(raw: Any) -> tuple[dict, Field]:
     """Parse twice: first to see whether every number is a plain rational."""
     irrational: list[str] = []
 
@@ -221,10 +221,10 @@ def _parse(raw: Any) -> tuple[dict, _Field]:
     p = cert["problem"]
     if p["alpha_plus"] == p["alpha_minus"]:
         raise CFE("alpha_plus = alpha_minus is excluded", "problem.activation")
-    return cert, _Field(alg)
+    return cert, Field(alg)
 
 
-def _load(cert: dict | str | pathlib.Path) -> Any:
+def load_certificate(cert: dict | str | pathlib.Path) -> Any:
     if isinstance(cert, dict):
         return cert
     if isinstance(cert, str) and cert.lstrip().startswith("{"):

@@ -1,7 +1,7 @@
 """The :class:`Certificate`: a verdict with its complete exact evidence.
 
 Immutable, with a fixed set of fields mirroring the JSON contract of
-``certificate_schema.md`` (beside this module). ``Certificate.verify()`` hands
+``docs/certificate-schema.md``. ``Certificate.verify()`` hands
 the JSON form to :mod:`exactland.checker`, which re-derives every claim with
 rational arithmetic and does not use the code that found the certificate.
 """

@@ -4,7 +4,7 @@
 2. ``F_i(v) < 0`` for some neuron and tangential v → not stationary; descent
    along ``Δw_i = v`` (one-sided slope ``F_i(v)``).
 3. Otherwise stationary (Definition 3.3). Without escape neurons → type-1
-   local minimum with the exact radius of DESIGN §6. With escape neurons and
+   local minimum with the exact radius of docs/mathematics.md (the type-1 radius). With escape neurons and
    |J| = 1 → saddle: descent path of Appendix F.2 (eq. 17, second order,
    Corollary 4.4) and an ascent path (Appendix D). With |J| > 1 the second-order
    block of the escape neuron is searched for an exact descent (Appendix
@@ -15,14 +15,14 @@ an explicit budget; running out gives ``undecided`` with the reason.
 """
 from __future__ import annotations
 
-from dataclasses import replace
-from typing import Any
+from dataclasses import dataclass, replace
+from typing import Any, Callable
 
 import numpy as np
 from flint import fmpq
 
 from exactland.core.certificate import Certificate, NeuronReport, RadiusConstants, Verdict
-from exactland.core.escape import INF, EscapeAnalysis, escape_analysis
+from exactland.core.escape import UNBOUNDED, EscapeAnalysis, escape_analysis
 from exactland.core.kinks import NeuronData, neuron_data
 from exactland.exact.linalg import dot
 from exactland.core.network import Evaluation, evaluate
@@ -31,6 +31,7 @@ from exactland.core.paths import PathWitness, activation_increments, neuron_path
 from exactland.core.problem import Problem
 from exactland.core.stationarity import TangentialAnalysis, tangential_analysis
 from exactland.core.tangent import Budget
+from exactland.errors import InternalError
 
 __all__ = ["certify", "DEFAULT_BUDGET"]
 
@@ -98,7 +99,7 @@ def _ascent(
 
 
 def _rho_w(ev: Evaluation) -> Any:
-    """``min_{i, k∉K⁰(i)} |w_i·x_k| / ‖x_k‖₁`` exactly (``INF`` if no such pair).
+    """``min_{i, k∉K⁰(i)} |w_i·x_k| / ‖x_k‖₁`` exactly (``UNBOUNDED`` if no such pair).
 
     With ``z_ik = Zn_ik/(wd_i xd_k)`` and ``‖x_k‖₁ = N_k/xd_k`` the ratio is
     ``|Zn_ik| / (wd_i N_k)``: a vectorised tournament of exact integer
@@ -106,20 +107,20 @@ def _rho_w(ev: Evaluation) -> Any:
     """
     p = ev.problem
     if not p.is_rational():
-        best: Any = INF
+        best: Any = UNBOUNDED
         for i in range(p.n_neurons):
             for k in np.flatnonzero(ev.signs[i] != 0).tolist():
                 r = abs(ev.z(i, k)) / sum((abs(c) for c in p.X[k]), fmpq(0))
-                best = r if best is INF or r < best else best
+                best = r if best is UNBOUNDED or r < best else best
         return best
     num, den = ev.rho_w_fraction()
-    return INF if den == 0 else fmpq(num, den)
+    return UNBOUNDED if den == 0 else fmpq(num, den)
 
 
-def _min_inf(a: Any, b: Any) -> Any:
-    if a is INF:
+def _min_unbounded(a: Any, b: Any) -> Any:
+    if a is UNBOUNDED:
         return b
-    if b is INF:
+    if b is UNBOUNDED:
         return a
     return a if a <= b else b
 
@@ -133,7 +134,7 @@ def certify(problem: Problem, *, budget: int = DEFAULT_BUDGET) -> Certificate:
         Data, activation and the point (W, H).
     budget : int, default 200000
         Maximal number of subsets examined by the general ray enumeration
-        (DESIGN §4); exceeding it yields ``undecided`` with the reason.
+        (docs/mathematics.md, the tangential decision); exceeding it yields ``undecided`` with the reason.
 
     Returns
     -------
@@ -144,7 +145,7 @@ def certify(problem: Problem, *, budget: int = DEFAULT_BUDGET) -> Certificate:
     Notes
     -----
     Implements Lemma 3.2, Definitions 3.3 and 4.1, Theorem 4.2, Corollary 4.4
-    and Theorem D.1 of the paper, with the radius certificate of DESIGN §6.
+    and Theorem D.1 of the paper, with the radius certificate of docs/mathematics.md.
 
     References
     ----------
@@ -165,118 +166,133 @@ def certify(problem: Problem, *, budget: int = DEFAULT_BUDGET) -> Certificate:
     """
     ev = evaluate(problem)
     bud = Budget(budget)
-    J = problem.n_outputs
+    nds = _all_neuron_data(ev)
+    shared = _ZeroNeuronMemo()
+    tans = [shared.get(nd, "tan", lambda nd=nd: tangential_analysis(nd, bud)) for nd in nds]
+    out = _first_order(ev, nds, tans)
+    if out is None and any(t.nonnegative is None for t in tans):
+        bad = [nd.index for nd, t in zip(nds, tans) if t.nonnegative is None]
+        out = _Outcome(Verdict.UNDECIDED, None, reason=(
+            f"budget of {budget} subset evaluations exhausted while deciding the "
+            f"tangential condition (Definition 3.3) of neuron(s) {bad[:10]}: their "
+            "kink normals are linearly dependent; raise --budget"))
+    escapes: dict[int, EscapeAnalysis] = {}
+    if out is None:
+        for nd, t in zip(nds, tans):
+            escapes[nd.index] = shared.get(nd, "esc", lambda nd=nd, t=t: escape_analysis(nd, t))
+        out = _second_order(ev, nds, escapes)
+    return Certificate(
+        problem=problem,
+        verdict=out.verdict,
+        loss=ev.loss,
+        stationary=out.stationary,
+        escape_neurons=tuple(i for i, ea in sorted(escapes.items()) if ea.is_escape),
+        radius=out.radius,
+        radius_constants=out.constants,
+        local_maximum_possible=not ev.activates(),
+        global_minimum=ev.loss == 0,
+        neurons=tuple(_report(nd, t, escapes.get(nd.index)) for nd, t in zip(nds, tans)),
+        descent=out.descent,
+        ascent=out.ascent,
+        reason=out.reason,
+        budget_limit=budget,
+        budget_used=bud.used,
+    )
+
+
+@dataclass(frozen=True)
+class _Outcome:
+    """The verdict-dependent fields of a certificate."""
+
+    verdict: Verdict
+    stationary: bool | None
+    descent: PathWitness | None = None
+    ascent: PathWitness | None = None
+    radius: Any = None
+    constants: RadiusConstants | None = None
+    reason: str | None = None
+
+
+def _all_neuron_data(ev: Evaluation) -> list[NeuronData]:
+    """Per-neuron data; zero neurons with equal h share theirs (every sample is a kink)."""
+    problem = ev.problem
     arrangements: dict[tuple[int, ...], Any] = {}
     plain = ev.plain_neurons().tolist()
     zeros: dict[Any, NeuronData] = {}
     nds: list[NeuronData] = []
     for i in range(problem.n_neurons):
         if all(c == 0 for c in problem.W[i]):
-            # zero neurons with equal h have identical data (every sample is a kink)
             h = problem.h_column(i)
             if h not in zeros:
                 zeros[h] = neuron_data(ev, i, arrangements)
             nds.append(replace(zeros[h], index=i))
         else:
             nds.append(neuron_data(ev, i, arrangements, plain[i]))
-    cache: dict[Any, Any] = {}
+    return nds
 
-    def cached(nd: NeuronData, tag: str, fn: Any) -> Any:
-        # zero neurons (w = 0) with equal h share every analysis
+
+class _ZeroNeuronMemo:
+    """Zero neurons (w = 0) with equal h share every analysis; compute it once.
+
+    Local to one :func:`certify` call (no state survives it).
+    """
+
+    def __init__(self) -> None:
+        self._memo: dict[Any, Any] = {}
+
+    def get(self, nd: NeuronData, tag: str, fn: Callable[[], Any]) -> Any:
         if not nd.is_zero:
             return fn()
         key = (tag, nd.h)
-        if key not in cache:
-            cache[key] = fn()
-        return cache[key]
+        if key not in self._memo:
+            self._memo[key] = fn()
+        return self._memo[key]
 
-    tans: list[TangentialAnalysis] = [
-        cached(nd, "tan", lambda nd=nd: tangential_analysis(nd, bud)) for nd in nds
-    ]
-    verdict: Verdict
-    stationary: bool | None
-    descent = ascent = None
-    reason = None
-    escapes: dict[int, EscapeAnalysis] = {}
-    radius = rc = None
 
-    grad = next(
-        ((j, nd) for nd in nds for j in range(J) if nd.dL_dh[j] != 0), None
-    )
-    neg = next((nd for nd, t in zip(nds, tans) if t.nonnegative is False), None)
+def _first_order(ev: Evaluation, nds: list[NeuronData], tans: list[TangentialAnalysis]) -> _Outcome | None:
+    """Lemma 3.2 / Definition 3.3: a nonzero ∂L/∂h or a negative tangential
+    derivative gives ``not-stationary`` with a first-order descent path."""
+    problem, J = ev.problem, ev.problem.n_outputs
+    grad = next(((j, nd) for nd in nds for j in range(J) if nd.dL_dh[j] != 0), None)
     if grad is not None:
         j, nd = grad
-        verdict, stationary = Verdict.NOT_STATIONARY, False
         dh = _unit(J, j, fmpq(-sign(nd.dL_dh[j])))
         descent = neuron_path(ev, nd.index, dh, (fmpq(0),) * problem.dim, "descent")
-    elif neg is not None:
-        verdict, stationary = Verdict.NOT_STATIONARY, False
+        return _Outcome(Verdict.NOT_STATIONARY, False, descent=descent)
+    neg = next((nd for nd, t in zip(nds, tans) if t.nonnegative is False), None)
+    if neg is not None:
         v = tans[neg.index].witness[0]  # type: ignore[index]
         descent = neuron_path(ev, neg.index, (fmpq(0),) * J, v, "descent")
-    elif any(t.nonnegative is None for t in tans):
-        bad = [nd.index for nd, t in zip(nds, tans) if t.nonnegative is None]
-        verdict, stationary = Verdict.UNDECIDED, None
-        reason = (
-            f"budget of {budget} subset evaluations exhausted while deciding the "
-            f"tangential condition (Definition 3.3) of neuron(s) {bad[:10]}: their "
-            "kink normals are linearly dependent; raise --budget"
-        )
-    else:
-        stationary = True
-        for nd, t in zip(nds, tans):
-            escapes[nd.index] = cached(nd, "esc", lambda nd=nd, t=t: escape_analysis(nd, t))
-        esc = [i for i, ea in escapes.items() if ea.is_escape]
-        if not esc:
-            verdict = Verdict.TYPE_1_MINIMUM
-            cs = tuple(escapes[i].c for i in range(problem.n_neurons))
-            rho_h: Any = INF
-            for c in cs:
-                if c is not INF:
-                    rho_h = _min_inf(rho_h, c / J)
-            rho_w = _rho_w(ev)
-            radius = _min_inf(rho_w, rho_h)
-            rc = RadiusConstants(rho_w, rho_h, cs)
-        else:
-            for i in esc:
-                for _, v, _ in escapes[i].witnesses:
-                    descent = _second_order_descent(ev, nds[i], v)
-                    if descent is not None:
-                        break
-                if descent is not None:
-                    break
-            if descent is not None:
-                verdict = Verdict.SADDLE
-                ascent = _ascent(ev, nds, escapes)
-                assert ascent is not None, "a stationary point with an escape neuron has an ascent"
-            else:
-                verdict = Verdict.UNDECIDED
-                reason = (
-                    f"escape neurons {esc} exist but |J| = {J} > 1 and no exact "
-                    "second-order descent was found in their (h_i, v) blocks; "
-                    "Theorem 4.2's necessity needs |J| = 1 (Appendix F.2.1): the "
-                    "point may be a type-2 local minimum"
-                )
+        return _Outcome(Verdict.NOT_STATIONARY, False, descent=descent)
+    return None
 
-    reports = tuple(
-        _report(nd, t, escapes.get(nd.index)) for nd, t in zip(nds, tans)
-    )
-    return Certificate(
-        problem=problem,
-        verdict=verdict,
-        loss=ev.loss,
-        stationary=stationary,
-        escape_neurons=tuple(i for i, ea in sorted(escapes.items()) if ea.is_escape),
-        radius=radius,
-        radius_constants=rc,
-        local_maximum_possible=not ev.activates(),
-        global_minimum=ev.loss == 0,
-        neurons=reports,
-        descent=descent,
-        ascent=ascent,
-        reason=reason,
-        budget_limit=budget,
-        budget_used=bud.used,
-    )
+
+def _second_order(ev: Evaluation, nds: list[NeuronData], escapes: dict[int, EscapeAnalysis]) -> _Outcome:
+    """A stationary point: type-1 minimum with its radius (no escape neuron),
+    saddle (an exact second-order descent) or undecided (Appendix F.2.1)."""
+    J = ev.problem.n_outputs
+    esc = [i for i, ea in escapes.items() if ea.is_escape]
+    if not esc:
+        cs = tuple(escapes[i].c for i in range(ev.problem.n_neurons))
+        rho_h: Any = UNBOUNDED
+        for c in cs:
+            if c is not UNBOUNDED:
+                rho_h = _min_unbounded(rho_h, c / J)
+        rho_w = _rho_w(ev)
+        return _Outcome(Verdict.TYPE_1_MINIMUM, True, radius=_min_unbounded(rho_w, rho_h),
+                        constants=RadiusConstants(rho_w, rho_h, cs))
+    descent = next((path for i in esc for _, v, _ in escapes[i].witnesses
+                    for path in [_second_order_descent(ev, nds[i], v)] if path is not None), None)
+    if descent is None:
+        return _Outcome(Verdict.UNDECIDED, True, reason=(
+            f"escape neurons {esc} exist but |J| = {J} > 1 and no exact "
+            "second-order descent was found in their (h_i, v) blocks; "
+            "Theorem 4.2's necessity needs |J| = 1 (Appendix F.2.1): the "
+            "point may be a type-2 local minimum"))
+    ascent = _ascent(ev, nds, escapes)
+    if ascent is None:
+        raise InternalError("a stationary point with an escape neuron has no ascent path")
+    return _Outcome(Verdict.SADDLE, True, descent=descent, ascent=ascent)
 
 
 def _report(nd: NeuronData, t: TangentialAnalysis, ea: EscapeAnalysis | None) -> NeuronReport:

@@ -20,10 +20,11 @@ from exactland.exact.scalars import sign
 from exactland.core.stationarity import TangentialAnalysis
 from exactland.core.tangent import generic_nonzero_point, project_tangent
 
-__all__ = ["EscapeAnalysis", "escape_analysis", "INF"]
+__all__ = ["EscapeAnalysis", "escape_analysis", "UNBOUNDED"]
 
 Vector = tuple[Any, ...]
-INF = "inf"
+#: Marker for an unbounded constant ``c_i`` (serialised as ``"inf"``).
+UNBOUNDED = "inf"
 """Marker for an unbounded constant (no ray where some φ_ji is nonzero)."""
 
 
@@ -37,7 +38,7 @@ class EscapeAnalysis:
     witnesses : tuple of (j, v, φ_ji(v))
         Tangential v with ``F_i(v) = 0`` and ``φ_ji(v) != 0``; the first one is
         reported, the others are candidates for multi-output descent paths.
-    c : exact number, ``INF`` or None
+    c : exact number, ``UNBOUNDED`` or None
         ``min F_i/max_j|φ_ji|`` over the rays where some φ is nonzero
         (None for escape neurons).
     """
@@ -102,11 +103,11 @@ def escape_analysis(nd: NeuronData, tan: TangentialAnalysis) -> EscapeAnalysis:
                         found.append((j, project_tangent(ray, w), val))
     if found:
         return EscapeAnalysis(True, tuple(found), None)
-    c: Any = INF
+    c: Any = UNBOUNDED
     for ray in tan.rays:
         m = max(abs(phi(ray)) for phi in nd.phi)
         if sign(m) > 0:
             ratio = nd.F(ray) / m
-            if c is INF or ratio < c:
+            if c is UNBOUNDED or ratio < c:
                 c = ratio
     return EscapeAnalysis(False, (), c)

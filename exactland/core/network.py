@@ -1,6 +1,6 @@
 """Exact forward pass, residuals, loss and the vectors d_ji (eqs. 1–4).
 
-Everything here is vectorised over neurons and samples (DESIGN §11): each
+Everything here is vectorised over neurons and samples (docs/mathematics.md, scaled-integer evaluation): each
 rational matrix is written as integer numerators with one positive integer
 denominator per row, products are integer matrix products, and signs are
 decided on integer numerators. Integers live in ``int64`` NumPy arrays when a
@@ -17,122 +17,12 @@ from typing import Any, Sequence
 import numpy as np
 from flint import fmpq
 
-from exactland.exact.scalars import sign
+from exactland.exact.intmat import (
+    elementwise_mul, elementwise_sub, fits_int64, int_array, matmul, max_abs, min_ratio, sign_matrix,
+)
 from exactland.core.problem import Problem
 
 __all__ = ["Evaluation", "evaluate", "loss"]
-
-_LIMIT = 1 << 62
-
-
-def _maxabs(a: np.ndarray) -> int:
-    if a.size == 0:
-        return 0
-    if a.dtype == object:
-        return max(abs(int(x)) for x in a.flat)
-    return int(np.abs(a).max())
-
-
-def _fits(bound: int) -> bool:
-    return bound < _LIMIT
-
-
-def _mm(a: np.ndarray, b: np.ndarray, exact_ints: bool) -> np.ndarray:
-    """Exact matrix product; int64 only when the result provably fits."""
-    if exact_ints and a.dtype != object and b.dtype != object:
-        if _fits(max(a.shape[1], 1) * _maxabs(a) * _maxabs(b)):
-            return a @ b
-    return a.astype(object) @ b.astype(object)
-
-
-def _emul(a: np.ndarray, b: np.ndarray, exact_ints: bool) -> np.ndarray:
-    """Exact elementwise (broadcast) product."""
-    if exact_ints and a.dtype != object and b.dtype != object:
-        if _fits(_maxabs(a) * _maxabs(b)):
-            return a * b
-    return a.astype(object) * b.astype(object)
-
-
-def _esub(a: np.ndarray, b: np.ndarray, exact_ints: bool) -> np.ndarray:
-    if exact_ints and a.dtype != object and b.dtype != object:
-        if _fits(_maxabs(a) + _maxabs(b)):
-            return a - b
-    return a.astype(object) - b.astype(object)
-
-
-def _int_array(values: Sequence[int]) -> np.ndarray:
-    vals = [int(v) for v in values]
-    if all(abs(v) < _LIMIT for v in vals):
-        return np.array(vals, dtype=np.int64)
-    return np.array(vals, dtype=object)
-
-
-def _int_rows(m: Sequence[Sequence[Any]]) -> tuple[np.ndarray, list[int]]:
-    """Rational matrix → (integer numerators, per-row denominators)."""
-    nums: list[list[int]] = []
-    dens: list[int] = []
-    for row in m:
-        den = 1
-        for x in row:
-            den = lcm(den, int(x.q))
-        dens.append(den)
-        nums.append([int(x.p) * (den // int(x.q)) for x in row])
-    flat = [abs(v) for r in nums for v in r]
-    dtype = np.int64 if (not flat or max(flat) < _LIMIT) else object
-    arr = np.array(nums, dtype=dtype)
-    if arr.ndim == 1:
-        arr = arr.reshape(len(nums), 0)
-    return arr, dens
-
-
-def _obj_rows(m: Sequence[Sequence[Any]]) -> tuple[np.ndarray, list[int]]:
-    arr = np.empty((len(m), len(m[0]) if m else 0), dtype=object)
-    for r, row in enumerate(m):
-        for c, x in enumerate(row):
-            arr[r, c] = x
-    return arr, [1] * len(m)
-
-
-def _signs(a: np.ndarray) -> np.ndarray:
-    if a.dtype != object:
-        return np.sign(a).astype(np.int8)
-    out = np.fromiter((sign(x) for x in a.flat), dtype=np.int8, count=a.size)
-    return out.reshape(a.shape)
-
-
-def min_ratio(a: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Row-wise minimum of the fractions ``a/b`` (``a ≥ 0``, ``b ≥ 0``; ``b = 0``
-    means +∞), exactly, by a tournament of integer cross-multiplications.
-
-    Examples
-    --------
-    >>> import numpy as np
-    >>> min_ratio(np.array([[3, 1, 5]]), np.array([[4, 0, 9]]))
-    (array([5]), array([9]))
-    """
-    while a.shape[1] > 1:
-        if a.shape[1] % 2:
-            pad = np.zeros((a.shape[0], 1), dtype=np.int64)
-            a = np.concatenate([a, pad + 1], axis=1)
-            b = np.concatenate([b, pad], axis=1)
-        h = a.shape[1] // 2
-        a1, a2, b1, b2 = a[:, :h], a[:, h:], b[:, :h], b[:, h:]
-        take = _emul(a2, b1, True) < _emul(a1, b2, True)
-        a = np.where(take, a2, a1)
-        b = np.where(take, b2, b1)
-    return a[:, 0], b[:, 0]
-
-
-def scaled_rows(problem: Problem) -> tuple[tuple[np.ndarray, list[int]], ...]:
-    """``(Xn, xd), (Wn, wd), (Hᵀn, hd), (Yn, yd)``: numerators and row denominators.
-
-    Integer numerators with one denominator per row for rational problems;
-    object arrays of exact elements with unit denominators otherwise.
-    :attr:`Problem.scaled` caches the result on the (immutable) problem.
-    """
-    rows = _int_rows if problem.is_rational() else _obj_rows
-    return (rows(problem.X), rows(problem.W), rows(tuple(zip(*problem.H))), rows(problem.Y))
-
 
 @dataclass(frozen=True, eq=False)
 class Evaluation:
@@ -211,8 +101,8 @@ class Evaluation:
         a = np.where(kink, 1, a)
         b = np.where(kink, 0, b)
         ra, rb = min_ratio(a, b)
-        wd = _int_array(self._wd)
-        ga, gb = min_ratio(ra[None, :], _emul(rb, wd, True)[None, :])
+        wd = int_array(self._wd)
+        ga, gb = min_ratio(ra[None, :], elementwise_mul(rb, wd, True)[None, :])
         return int(ga[0]), int(gb[0])
 
     def plain_neurons(self) -> np.ndarray:
@@ -248,7 +138,7 @@ def evaluate(problem: Problem) -> Evaluation:
     Notes
     -----
     Implements eqs. (1)–(4) of the paper with the scaled-integer scheme of
-    DESIGN §11: with ``x_k = Xn_k / xd_k`` and ``w_i = Wn_i / wd_i`` the signs
+    docs/mathematics.md, scaled-integer evaluation: with ``x_k = Xn_k / xd_k`` and ``w_i = Wn_i / wd_i`` the signs
     of ``w_i·x_k`` are the signs of the integer matrix ``Wn Xnᵀ``.
 
     Examples
@@ -262,81 +152,100 @@ def evaluate(problem: Problem) -> Evaluation:
     (4, 2, -2, (1,))
     """
     rational = problem.is_rational()
-    act = problem.activation
     (Xn, xd), (Wn, wd), (HnT, hd), (Yn, yd) = problem.scaled
-    I, K, J = problem.n_neurons, problem.n_samples, problem.n_outputs
-    if rational:
-        ad = lcm(int(act.alpha_plus.q), int(act.alpha_minus.q))
-        ap = int(act.alpha_plus.p) * (ad // int(act.alpha_plus.q))
-        am = int(act.alpha_minus.p) * (ad // int(act.alpha_minus.q))
-    else:
-        ad, ap, am = 1, act.alpha_plus, act.alpha_minus
-    ints = rational
+    ad, ap, am = _activation_integers(problem)
+    Zn = matmul(Wn, Xn.T, rational)
+    sg = sign_matrix(Zn)
+    Sl = _slopes(sg, ap, am, rational)
+    Rn = elementwise_mul(Sl, Zn, rational)  # rho numerators over ad*wd_i*xd_k
+    En, ed = _residuals(Rn, HnT, hd, wd, Yn, yd, xd, ad, rational)
+    L = _half_sum_of_squares(En, ed, rational)
+    D, dldh, G = _d_vectors(Sl, En, ed, Xn, xd, Wn, rational)
+    for arr in (sg, Zn, Rn, En, dldh, *D):
+        arr.setflags(write=False)
+    return Evaluation(
+        problem=problem, signs=sg, loss=L, _z=Zn, _rho=Rn, _e=En, _d=tuple(D), _dldh=dldh,
+        _wd=tuple(wd), _xd=tuple(xd), _ed=tuple(ed), _ad=ad, _dden=ad * G, _rational=rational,
+    )
 
-    Zn = _mm(Wn, Xn.T, ints)
-    sg = _signs(Zn)
-    if ints and _fits(max(abs(ap), abs(am))):
-        Sl = np.zeros((I, K), dtype=np.int64)
+
+def _activation_integers(problem: Problem) -> tuple[int, Any, Any]:
+    """``(ad, ap, am)``: α⁺ = ap/ad and α⁻ = am/ad over one denominator (rational
+    problems); ``(1, α⁺, α⁻)`` otherwise."""
+    act = problem.activation
+    if not problem.is_rational():
+        return 1, act.alpha_plus, act.alpha_minus
+    ad = lcm(int(act.alpha_plus.q), int(act.alpha_minus.q))
+    ap = int(act.alpha_plus.p) * (ad // int(act.alpha_plus.q))
+    am = int(act.alpha_minus.p) * (ad // int(act.alpha_minus.q))
+    return ad, ap, am
+
+
+def _slopes(sg: np.ndarray, ap: Any, am: Any, ints: bool) -> np.ndarray:
+    """Slope numerators ``rho'(z_ik)·ad`` (0 on kinks), |I|×|K|."""
+    if ints and fits_int64(max(abs(ap), abs(am))):
+        Sl = np.zeros(sg.shape, dtype=np.int64)
     else:
-        Sl = np.zeros((I, K), dtype=object)
+        Sl = np.zeros(sg.shape, dtype=object)
         Sl[...] = 0
     Sl[sg > 0] = ap
     Sl[sg < 0] = am
-    Rn = _emul(Sl, Zn, ints)  # rho numerators over ad*wd_i*xd_k
+    return Sl
 
+
+def _lcm_all(values: Sequence[int]) -> int:
+    out = 1
+    for v in values:
+        out = lcm(out, v)
+    return out
+
+
+def _residuals(Rn: np.ndarray, HnT: np.ndarray, hd: Sequence[int], wd: Sequence[int], Yn: np.ndarray,
+               yd: Sequence[int], xd: Sequence[int], ad: int, ints: bool) -> tuple[np.ndarray, list[int]]:
+    """Residual numerators ``En`` (|K|×|J|) over the per-sample denominators ``ed``."""
     c = [h * w for h, w in zip(hd, wd)]
-    C = 1
-    for v in c:
-        C = lcm(C, v)
-    Hs = _emul(HnT, _int_array([C // v for v in c])[:, None], ints)
-    Yhat = _mm(Rn.T, Hs, ints)  # over ad*C*xd_k
+    C = _lcm_all(c)
+    Hs = elementwise_mul(HnT, int_array([C // v for v in c])[:, None], ints)
+    Yhat = matmul(Rn.T, Hs, ints)  # over ad*C*xd_k
     ed = [lcm(ad * C * xk, yk) for xk, yk in zip(xd, yd)]
-    En = _esub(
-        _emul(Yhat, _int_array([e // (ad * C * xk) for e, xk in zip(ed, xd)])[:, None], ints),
-        _emul(Yn, _int_array([e // yk for e, yk in zip(ed, yd)])[:, None], ints),
+    En = elementwise_sub(
+        elementwise_mul(Yhat, int_array([e // (ad * C * xk) for e, xk in zip(ed, xd)])[:, None], ints),
+        elementwise_mul(Yn, int_array([e // yk for e, yk in zip(ed, yd)])[:, None], ints),
         ints,
     )
-    if rational:
-        total = fmpq(0)
-        for k in range(K):
-            s = sum(int(v) * int(v) for v in En[k])
-            if s:
-                total += fmpq(s, ed[k] * ed[k])
-        L = total / 2
-    else:
-        L = sum((v * v for v in En.flat), fmpq(0)) / 2
+    return En, ed
 
+
+def _half_sum_of_squares(En: np.ndarray, ed: Sequence[int], rational: bool) -> Any:
+    """``L = ½ Σ_kj e_kj²`` exactly (eq. 2)."""
+    if not rational:
+        return sum((v * v for v in En.flat), fmpq(0)) / 2
+    total = fmpq(0)
+    for k in range(En.shape[0]):
+        s = sum(int(v) * int(v) for v in En[k])
+        if s:
+            total += fmpq(s, ed[k] * ed[k])
+    return total / 2
+
+
+def _d_vectors(Sl: np.ndarray, En: np.ndarray, ed: Sequence[int], Xn: np.ndarray, xd: Sequence[int],
+               Wn: np.ndarray, ints: bool) -> tuple[list[np.ndarray], np.ndarray, int]:
+    """Numerators of ``d_ji`` (eq. 3) and ``∂L/∂h_ji = w_i·d_ji`` (eq. 4), and
+    the common denominator factor G."""
+    I, J = Sl.shape[0], En.shape[1]
     g = [e * x for e, x in zip(ed, xd)]
-    G = 1
-    for v in g:
-        G = lcm(G, v)
-    Ef = _emul(En, _int_array([G // v for v in g])[:, None], ints)
+    G = _lcm_all(g)
+    Ef = elementwise_mul(En, int_array([G // v for v in g])[:, None], ints)
     D = []
     dldh = np.empty((I, J), dtype=object)
     for j in range(J):
-        Mj = _emul(Sl, Ef[:, j][None, :], ints)
-        Dj = _mm(Mj, Xn, ints)
+        Dj = matmul(elementwise_mul(Sl, Ef[:, j][None, :], ints), Xn, ints)
         D.append(Dj)
-        prod = _emul(Wn, Dj, ints)
-        if prod.dtype != object and not _fits(prod.shape[1] * _maxabs(prod)):
+        prod = elementwise_mul(Wn, Dj, ints)
+        if prod.dtype != object and not fits_int64(prod.shape[1] * max_abs(prod)):
             prod = prod.astype(object)
         dldh[:, j] = prod.sum(axis=1) if I else []
-    return Evaluation(
-        problem=problem,
-        signs=sg,
-        loss=L,
-        _z=Zn,
-        _rho=Rn,
-        _e=En,
-        _d=tuple(D),
-        _dldh=dldh,
-        _wd=tuple(wd),
-        _xd=tuple(xd),
-        _ed=tuple(ed),
-        _ad=ad,
-        _dden=ad * G,
-        _rational=rational,
-    )
+    return D, dldh, G
 
 
 def loss(problem: Problem) -> Any:

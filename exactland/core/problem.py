@@ -30,6 +30,7 @@ from exactland.errors import (
     JSONFormatError,
     ShapeError,
 )
+from exactland.exact.intmat import ScaledRows, scaled_rows
 from exactland.exact.scalars import parse_exact, sign, to_str
 
 __all__ = ["Activation", "Dataset", "Problem", "load", "load_data", "parse_matrix"]
@@ -259,23 +260,40 @@ class Problem:
         return self.dataset.with_params(W, H)
 
     @cached_property
-    def rational(self) -> bool:
-        """True when every entry is rational (the fast integer path applies)."""
-        if type(self.activation.alpha_plus) is not fmpq or type(self.activation.alpha_minus) is not fmpq:
+    def _all_rational(self) -> bool:
+        act = self.activation
+        if type(act.alpha_plus) is not fmpq or type(act.alpha_minus) is not fmpq:
             return False
         return all(type(x) is fmpq for m in (self.X, self.Y, self.W, self.H) for row in m for x in row)
 
-    @cached_property
-    def scaled(self) -> Any:
-        """Integer numerators and row denominators of X, W, Hᵀ, Y (see
-        :func:`exactland.core.network.scaled_rows`), computed once per problem."""
-        from exactland.core.network import scaled_rows
-
-        return scaled_rows(self)
-
     def is_rational(self) -> bool:
-        """True when every entry is rational (the fast integer path applies)."""
-        return self.rational
+        """True when every entry is rational (the fast integer path applies).
+
+        Examples
+        --------
+        >>> load({"activation": {"alpha_plus": 1, "alpha_minus": 0}, "X": [[1, 0]],
+        ...       "Y": [[1]], "W": [["sqrt(2)", 0]], "H": [[1]]}).is_rational()
+        False
+        """
+        return self._all_rational
+
+    @cached_property
+    def scaled(self) -> tuple[ScaledRows, ScaledRows, ScaledRows, ScaledRows]:
+        """Numerators and row denominators of X, W, Hᵀ, Y, computed once.
+
+        The arrays are read-only (:func:`exactland.exact.intmat.scaled_rows`),
+        so the cache cannot drift from the problem's exact entries.
+
+        Examples
+        --------
+        >>> p = load({"activation": {"alpha_plus": 1, "alpha_minus": 0}, "X": [["1/2", 1]],
+        ...           "Y": [[1]], "W": [[1, 0]], "H": [[1]]})
+        >>> (Xn, xd) = p.scaled[0]
+        >>> Xn.tolist(), xd, Xn.flags.writeable
+        ([[1, 2]], (2,), False)
+        """
+        Xn, Wn, HTn, Yn = scaled_rows((self.X, self.W, tuple(zip(*self.H)), self.Y), self.is_rational())
+        return Xn, Wn, HTn, Yn
 
     # -- serialisation ------------------------------------------------------
     def to_dict(self) -> dict[str, Any]:

@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any, Union
 
 from flint import fmpq, fmpz
 
-from exactland.exact.algebraic import RealAlg, _field_of, _generator, _lift, _sympy
+from exactland.exact.algebraic import RealAlg, field_of, generator, lift, import_sympy
 from exactland.errors import InputError, NotExactError
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -137,7 +137,7 @@ def _parse_str(text: str, where: str) -> Exact:
 
 
 def _parse_sympy(s: str, text: str, where: str) -> Exact:
-    sp = _sympy()
+    sp = import_sympy()
     from sympy.parsing.sympy_parser import (convert_xor, parse_expr, rationalize,
                                             standard_transformations)
     names = {"sqrt": sp.sqrt, "cbrt": sp.cbrt, "root": sp.root, "real_root": sp.real_root,
@@ -162,7 +162,7 @@ def _parse_sympy(s: str, text: str, where: str) -> Exact:
 
 
 def _from_sympy(expr: Any, where: str, text: str) -> Exact:
-    sp = _sympy()
+    sp = import_sympy()
     if not isinstance(expr, sp.Expr):
         raise NotExactError(f"{text!r} is unparsable / not a number", where)
     if expr.has(sp.nan):
@@ -190,8 +190,8 @@ def _evaluate(sp: Any, e: Any, where: str, text: str) -> Any:
         vals = [_evaluate(sp, a, where, text) for a in e.args]
         fields = [v._field for v in vals if isinstance(v, RealAlg)]
         if len({f.key for f in fields}) > 1:  # build the common field once
-            big = _field_of(set().union(*(f.key for f in fields)))
-            vals = [RealAlg(big, _lift(v, big)) if isinstance(v, RealAlg) else v for v in vals]
+            big = field_of(set().union(*(f.key for f in fields)))
+            vals = [RealAlg(big, lift(v, big)) if isinstance(v, RealAlg) else v for v in vals]
         acc = vals[0]
         for v in vals[1:]:
             acc = acc + v if isinstance(e, sp.Add) else acc * v
@@ -212,8 +212,8 @@ def _evaluate(sp: Any, e: Any, where: str, text: str) -> Any:
                 return fmpq(0)
             if isinstance(base, fmpq):
                 new = sp.Pow(sp.Rational(int(base.p), int(base.q)), x)
-                return _generator(new) if new == e else _evaluate(sp, new, where, text)
-            return _generator(e) if x > 0 else 1 / _generator(sp.Pow(b, -x))
+                return generator(new) if new == e else _evaluate(sp, new, where, text)
+            return generator(e) if x > 0 else 1 / generator(sp.Pow(b, -x))
         raise NotExactError(f"{text!r}: {e} has a non-rational exponent, not supported "
                             "(not algebraic in general): no exact sign decision possible", where)
     if e.has(sp.I):
@@ -336,7 +336,7 @@ def to_sympy(x: Any) -> "sympy.Expr":
     (1/3, 2*sqrt(2))
     """
     q = _rational(x)
-    return x.to_sympy() if q is None else _sympy().Rational(int(q.p), int(q.q))
+    return x.to_sympy() if q is None else import_sympy().Rational(int(q.p), int(q.q))
 
 
 def to_float(x: Any) -> float:

@@ -61,9 +61,50 @@ class Direction:
         return sum((x * x for m in (self.W, self.H) for row in m for x in row), ZERO)
 
 
-def _zero_direction(p: Problem) -> tuple[list[list[Any]], list[list[Any]]]:
-    return ([[ZERO] * p.dim for _ in range(p.n_neurons)],
-            [[ZERO] * p.n_neurons for _ in range(p.n_outputs)])
+def zero_direction(problem: Problem) -> tuple[list[list[Any]], list[list[Any]]]:
+    """Mutable all-zero ``ΔW`` (|I|×d) and ``ΔH`` (|J|×|I|) lists, to fill in.
+
+    Parameters
+    ----------
+    problem : Problem
+        Supplies the shapes.
+
+    Returns
+    -------
+    (list of lists, list of lists)
+        Wrap the filled lists with :func:`direction_from_lists`.
+
+    Examples
+    --------
+    >>> from exactland.builtin.examples import load_example
+    >>> zero_direction(load_example("appendix-g-kink"))
+    ([[0, 0]], [[0]])
+    """
+    return ([[ZERO] * problem.dim for _ in range(problem.n_neurons)],
+            [[ZERO] * problem.n_neurons for _ in range(problem.n_outputs)])
+
+
+def direction_from_lists(W: Sequence[Sequence[Any]], H: Sequence[Sequence[Any]],
+                         label: str = "direction file") -> Direction:
+    """A :class:`Direction` from (possibly mutable) rows of ``ΔW`` and ``ΔH``.
+
+    Parameters
+    ----------
+    W, H : sequences of sequences
+        Exact entries with the problem's shapes (not checked here).
+    label : str
+        How the direction was obtained.
+
+    Returns
+    -------
+    Direction
+
+    Examples
+    --------
+    >>> direction_from_lists([[fmpq(1), ZERO]], [[ZERO]], "axis").W
+    ((1, 0),)
+    """
+    return Direction(tuple(map(tuple, W)), tuple(map(tuple, H)), label)
 
 
 def direction_from_dict(problem: Problem, data: Mapping[str, Any], label: str = "direction file") -> Direction:
@@ -109,163 +150,7 @@ def _check_index(value: int, bound: int, what: str, spec: str) -> None:
         raise InputError(f"{what} index {value} out of range 0..{bound - 1}", spec)
 
 
-def named_direction(problem: Problem, spec: str, cert: Any = None) -> Direction:
-    """A direction named on the command line (indices 0-based, as in certificates).
-
-    ``axis:h,i`` (|J| = 1) / ``axis:h,j,i``
-        the canonical axis of ``h_ji``;
-    ``axis:w,i,c``
-        the canonical axis of the weight ``w_ic``;
-    ``radial:i``
-        ``Δw_i = w_i`` (the radial axis ``u_i`` scaled by ``‖w_i‖``, Definition 3.1);
-    ``tangential:i`` or ``tangential:i,v``
-        ``Δw_i = v`` for the certificate's tangential witness of neuron i
-        (``F_i(v) < 0``), else its escape witness;
-    ``tangential:i,x1,...,xd``
-        ``Δw_i = (x1, ..., xd)``, which must be orthogonal to ``w_i``;
-    ``escape:i``
-        the Appendix F.2 path of escape neuron i: ``Δh_j'i = −sgn(φ) a``,
-        ``Δw_i = b v`` with a = 1 and b above the bound of eq. (17);
-    ``descent`` / ``ascent``
-        the certificate's witness paths.
-
-    A leading ``-`` negates the direction (``-axis:w,0,1``).
-
-    Raises
-    ------
-    InputError
-        Unknown names, bad indices, a non-tangential v, or a witness the
-        certificate does not have.
-
-    Examples
-    --------
-    >>> from exactland.builtin.examples import load_example
-    >>> p = load_example("appendix-g-kink")
-    >>> named_direction(p, "-axis:w,0,1").W, named_direction(p, "tangential:0,3,1").W
-    (((0, -1),), ((3, 1),))
-    """
-    m = _NAMED.match(spec.strip())
-    if m is None:
-        raise InputError("unknown direction name", spec)
-    neg, kind, rest = m.group(1) == "-", m.group(2), m.group(3) or ""
-    parts = [s.strip() for s in rest.split(",")] if rest else []
-    W, H = _zero_direction(problem)
-    I, J, d = problem.n_neurons, problem.n_outputs, problem.dim
-    label = spec
-    if kind == "axis":
-        if not parts or parts[0] not in ("h", "w"):
-            raise InputError("use axis:h,i / axis:h,j,i / axis:w,i,c", spec)
-        if parts[0] == "h":
-            idx = _ints(parts[1:], spec, 1 if len(parts) == 2 else 2)
-            j, i = (0, idx[0]) if len(idx) == 1 else idx
-            if len(idx) == 1 and J != 1:
-                raise InputError("|J| > 1: name the output, axis:h,j,i", spec)
-            _check_index(j, J, "output", spec)
-            _check_index(i, I, "neuron", spec)
-            H[j][i] = fmpq(1)
-            label = f"canonical axis of h_{{{j},{i}}}"
-        else:
-            i, c = _ints(parts[1:], spec, 2)
-            _check_index(i, I, "neuron", spec)
-            _check_index(c, d, "coordinate", spec)
-            W[i][c] = fmpq(1)
-            label = f"canonical axis of w_{{{i},{c}}}"
-    elif kind == "radial":
-        (i,) = _ints(parts, spec, 1)
-        _check_index(i, I, "neuron", spec)
-        if all(x == 0 for x in problem.W[i]):
-            raise InputError("w_i = 0 has no radial direction (Definition 3.1)", spec)
-        W[i] = list(problem.W[i])
-        label = f"radial axis of neuron {i} (Delta w_i = w_i)"
-    elif kind == "tangential":
-        if not parts:
-            raise InputError("use tangential:i, tangential:i,v or tangential:i,x1,...,xd", spec)
-        (i,) = _ints(parts[:1], spec, 1)
-        _check_index(i, I, "neuron", spec)
-        if len(parts) <= 2 and (len(parts) == 1 or parts[1] == "v"):
-            v = _certificate_v(problem, i, spec, cert)
-            label = f"certificate witness v of neuron {i}"
-        else:
-            if len(parts) != d + 1:
-                raise InputError(f"expected d = {d} entries after the neuron index", spec)
-            v = tuple(parse_exact(x, f"{spec}[{c}]") for c, x in enumerate(parts[1:]))
-            if dot(v, problem.W[i]) != 0:
-                raise InputError("v is not tangential: v . w_i != 0 (Definition 3.1)", spec)
-            label = f"tangential direction of neuron {i}"
-        W[i] = list(v)
-    elif kind == "escape":
-        (i,) = _ints(parts, spec, 1)
-        _check_index(i, I, "neuron", spec)
-        return _negate(_escape_direction(problem, i, spec, cert), neg)
-    else:  # descent / ascent
-        if parts:
-            raise InputError(f"{kind} takes no arguments", spec)
-        pw = getattr(_cert(problem, cert), kind)
-        if pw is None:
-            raise InputError(f"the certificate has no {kind} path", spec)
-        dW, dH = pw.full_direction(I, problem.n_outputs)
-        W, H = [list(r) for r in dW], [list(r) for r in dH]
-        label = f"certificate {kind} path (neuron {pw.neuron})"
-    direction = Direction(tuple(map(tuple, W)), tuple(map(tuple, H)), label)
-    return _negate(direction, neg)
-
-
-def _negate(dv: Direction, neg: bool) -> Direction:
-    if not neg:
-        return dv
-    flip = lambda m: tuple(tuple(-x for x in row) for row in m)  # noqa: E731
-    return Direction(flip(dv.W), flip(dv.H), "minus " + dv.label)
-
-
-def _cert(problem: Problem, cert: Any) -> Any:
-    if cert is None:
-        from exactland.core.classify import certify
-
-        cert = certify(problem)
-    return cert
-
-
-def _certificate_v(problem: Problem, i: int, spec: str, cert: Any) -> Vector:
-    n = _cert(problem, cert).neurons[i]
-    if n.tangential_witness is not None:
-        return tuple(n.tangential_witness[0])
-    if n.escape_witness is not None:
-        return tuple(n.escape_witness[1])
-    raise InputError(f"neuron {i} has neither a tangential nor an escape witness", spec)
-
-
-def escape_path_constants(problem: Problem, i: int, phi: Any) -> tuple[Any, Any, Any]:
-    """``(‖V_h‖², bound, b)`` of eq. (17) for a = 1: ``b > ‖V_h‖²/(2|φ|)``.
-
-    ``V_h = (rho(w_i·x_k))_k`` (eq. 10); b is 1 when that is above the bound,
-    else twice the bound.
-
-    Examples
-    --------
-    >>> from exactland.builtin.examples import load_example
-    >>> escape_path_constants(load_example("origin-saddle"), 0, fmpq(11, 125))
-    (0, 0, 1)
-    """
-    act = problem.activation
-    vh = sum((act(dot(problem.W[i], x)) ** 2 for x in problem.X), ZERO)
-    bound = vh / (2 * abs(phi))
-    b = fmpq(1) if bound < 1 else 2 * bound
-    return vh, bound, b
-
-
-def _escape_direction(problem: Problem, i: int, spec: str, cert: Any) -> Direction:
-    n = _cert(problem, cert).neurons[i]
-    if not n.is_escape or n.escape_witness is None:
-        raise InputError(f"neuron {i} is not an escape neuron (Definition 4.1)", spec)
-    j, v, _, phi = n.escape_witness
-    _, _, b = escape_path_constants(problem, i, phi)
-    W, H = _zero_direction(problem)
-    W[i] = [b * c for c in v]
-    H[j][i] = fmpq(-sign(phi))
-    label = f"escape path of neuron {i} (Appendix F.2, eq. 17: a = 1, b = {to_str(b)})"
-    return Direction(tuple(map(tuple, W)), tuple(map(tuple, H)), label)
-
-
+@@NAMED@@
 def parse_direction(problem: Problem, spec: Any, cert: Any = None) -> Direction:
     """A direction from a dict, a JSON file path, or a name (:func:`named_direction`).
 
