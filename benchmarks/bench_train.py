@@ -16,7 +16,8 @@ import time
 
 import numpy as np
 
-from exactland.dynamics.train import TrainConfig, gradient_descent, numba_available
+from exactland.dynamics.config import TrainConfig, numba_available
+from exactland.dynamics.train import gradient_descent
 
 X = np.array([[-1, 1], [-0.6, 1], [-0.1, 1], [0.3, 1], [0.7, 1]], dtype=np.float64)
 Y = np.array([[0.28], [-0.1], [0.03], [0.23], [-0.22]], dtype=np.float64)

@@ -23,7 +23,7 @@ from __future__ import annotations
 import importlib
 from typing import TYPE_CHECKING, Any
 
-__version__ = "0.1.0"
+from exactland.version import __version__
 
 #: public name -> (module, attribute); attribute None means the module itself.
 _LAZY: dict[str, tuple[str, str | None]] = {
@@ -44,12 +44,12 @@ _LAZY: dict[str, tuple[str, str | None]] = {
 __all__ = sorted(_LAZY) + ["__version__"]
 
 if TYPE_CHECKING:  # pragma: no cover
-    from exactland.builtin import examples
-    from exactland.checker import CheckReport, check_certificate
-    from exactland.core.certificate import Certificate, Verdict
-    from exactland.core.classify import certify
-    from exactland.core.problem import Dataset, Problem, load, load_data
-    from exactland.errors import ExactlandError, InternalError
+    from exactland.builtin import examples  # noqa: F401
+    from exactland.checker import CheckReport, check_certificate  # noqa: F401
+    from exactland.core.certificate import Certificate, Verdict  # noqa: F401
+    from exactland.core.classify import certify  # noqa: F401
+    from exactland.core.problem import Dataset, Problem, load, load_data  # noqa: F401
+    from exactland.errors import ExactlandError, InternalError  # noqa: F401
 
 
 def __getattr__(name: str) -> Any:

@@ -24,10 +24,11 @@ Each function returns the library result; tests/test_embedding.py calls them.
 """
 from __future__ import annotations
 
-from exactland.embedding.operations import EmbeddingResult, replicate
 from exactland.builtin.examples import load_example
-from exactland.exact.scalars import to_float, to_str
+from exactland.embedding.operations import EmbeddingResult, replicate
 from exactland.embedding.split import SplitResult, split
+from exactland.errors import InternalError
+from exactland.exact.scalars import to_float, to_str
 
 __all__ = [
     "replication_destroys_stationarity",
@@ -58,7 +59,8 @@ def split_final_minimum() -> SplitResult:
 
 
 def _show(name: str, r: EmbeddingResult) -> None:
-    assert r.prediction is not None and r.certificate is not None
+    if r.prediction is None or r.certificate is None:
+        raise InternalError("replicate(compare=True) returned no prediction or certificate")
     print(f"== {name}")
     print(f"   predicted: stationary {r.prediction.stationary}, type-1 minimum {r.prediction.type1_minimum}")
     print(f"   rule: {r.prediction.rule}")

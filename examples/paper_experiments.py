@@ -6,7 +6,9 @@ Each experiment uses the data stated in the paper (``experiments/*.json``),
 width 50 and the settings of the authors' published code (full-batch GD on the
 mean squared error): init std 50^-3 = 8e-6 for Section 4.1.1 and
 50^-6.5 ≈ 9.05e-12 for Appendix I (the paper's text says 5e-6 and 9.51e-11),
-step sizes 1e-3, 1e-3, 2e-3 and 600k, 800k, 300k steps. Initialisation:
+step sizes 1e-3, 1e-3, 2e-3 and 600k, 800k, 300k steps — defined once in
+:mod:`exactland.dynamics.settings` (``PAPER_SETTINGS``); the seed is chosen
+here (default 0). Initialisation:
 every entry of W then H i.i.d. N(0, std²) from ``numpy.random.default_rng(seed)``
 — not the authors' PyTorch stream, so plateau positions are compared with a
 tolerance (``PAPER[...]["tolerance"]``, relative). Every plateau and the end
@@ -16,31 +18,31 @@ from __future__ import annotations
 
 import argparse
 import pathlib
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import exactland
 from exactland.dynamics.phases import Plateau, phases
 from exactland.dynamics.run import Run, train
+from exactland.dynamics.settings import PAPER_SETTINGS
 from exactland.dynamics.snap import SnapResult, snap
-from exactland.dynamics.train import TrainConfig
 
 HERE = pathlib.Path(__file__).resolve().parent / "experiments"
 
 PAPER = {
     "section-4.1.1": dict(
-        settings=dict(width=50, init_std=50.0**-3, lr=1e-3, steps=600_000),
+        settings=PAPER_SETTINGS["section-4.1.1"],
         plateau_ends=[42_000, 152_000], final_mse=0.027885962, tolerance=0.3,
         final_verdict="type-1-minimum"),
     "appendix-i01": dict(
-        settings=dict(width=50, init_std=50.0**-6.5, lr=1e-3, steps=800_000),
+        settings=PAPER_SETTINGS["appendix-i01"],
         plateau_ends=[80_000, 120_000, 170_000, 330_000], final_mse=0.0, tolerance=0.15,
         final_verdict=None),  # still converging to zero loss at 800k steps
     "appendix-i02": dict(
-        settings=dict(width=50, init_std=50.0**-6.5, lr=2e-3, steps=300_000),
+        settings=PAPER_SETTINGS["appendix-i02"],
         plateau_ends=[25_000, 51_000, 100_000], final_mse=0.085, tolerance=0.15,
         final_verdict="type-1-minimum"),
 }
-"""What the paper reports (plateau ends in steps, final MSE) and our tolerance."""
+"""The training settings, what the paper reports (plateau ends in steps, final MSE) and our tolerance."""
 
 
 @dataclass(frozen=True)
@@ -64,8 +66,7 @@ class Reproduction:
 def reproduce(name: str, seed: int = 0, engine: str = "auto") -> Reproduction:
     """Train, find the plateaus, snap and certify each of them and the end."""
     ds = exactland.core.problem.load_data(HERE / f"{name}.json")
-    cfg = TrainConfig(seeds=(seed,), log_every=200, checkpoint_every=1000, engine=engine,
-                      loss="mse", **PAPER[name]["settings"])
+    cfg = replace(PAPER[name]["settings"], seeds=(seed,), engine=engine)
     run = train(ds, cfg)
     ps = phases(run)
     steps = list(run.raw.ckpt_steps)

@@ -2,7 +2,7 @@
 
 Each line of A.1–A.3 is evaluated, as printed, on generated exact instances
 and compared with the exact one-sided derivative (the linear coefficient of
-the loss polynomial along the ray, :func:`exact.ray_poly`). ``ρ̃_y(x)`` of
+the loss polynomial along the ray, :func:`raypoly.ray_poly`). ``ρ̃_y(x)`` of
 A.2 is applied to a vector componentwise, as the printed ``u_i·ρ̃(x_k)``
 requires. Lines that disagree are reported with their corrected form, which
 is checked the same way.
@@ -15,9 +15,10 @@ from __future__ import annotations
 from fractions import Fraction
 from typing import Any, Callable
 
-from .exact import Net, dot, fmt, ray_poly, sign, zero_dir
 from .gen import random_nets
 from .lemma_3_2 import tangential_directions
+from .net import Net, dot, fmt, sign, zero_dir
+from .raypoly import ray_poly
 from .registry import Check, Method, Outcome, Status, corrected, fails, holds, search
 
 __all__ = ["CHECKS", "A2_LINES", "A3_LINES"]
@@ -183,8 +184,6 @@ def _property(a3: dict, a2: dict) -> Callable[[Net, dict], str | None]:
 
 
 def _collect(lines_a2: dict, lines_a3: dict, n: int) -> tuple[dict, int]:
-    from .gen import ACTIVATIONS  # noqa: F401
-
     from .examples import final_minimum, kink_example
 
     res = search(random_nets(), _property(lines_a3, lines_a2), n, shrink=False,

@@ -23,10 +23,10 @@ from fractions import Fraction
 from typing import Any
 
 import sympy as sp
-from hypothesis import strategies as st
 
-from .exact import dot, perp, sign
+from . import sampling as st
 from .gen import ACTIVATIONS, rat
+from .net import dot, perp, sign
 from .registry import Check, Method, Outcome, Status, corrected, fails, holds, search
 
 __all__ = ["CHECKS", "recursion_check"]

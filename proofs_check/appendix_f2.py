@@ -9,7 +9,7 @@
   (16a) omits the ``½`` of the Taylor term (it is ``Δᵀ∇²LΔ``); the sign, hence
   eq. (17) and the conclusion, are unaffected. The corrected ``T₂/2 = c₂ < 0``.
 * **F.2.1**: "``H_L^j = H̃_j + V_jᵀV_j`` is not positive semi-definite as long as
-  ``H̃_j ≠ 0``". Symbolically (model of :mod:`hessian_f1`): for ``w_i ≠ 0`` the
+  ``H̃_j ≠ 0``". Symbolically (model of :mod:`f1_model`): for ``w_i ≠ 0`` the
   columns ``V_{h_ji}`` and ``V^j_{r_i}`` are parallel, so ``z = h_ji e_{h_ji} −
   ‖w_i‖ e_{r_i}`` has ``V_j z = 0``, ``zᵀH^j z = −2 h_ji ∂L/∂h_ji = 0`` at a
   stationary point, but ``(H^j z)_{s_i} = h_ji φ_ji``; if ``h_ji = 0`` (or
@@ -25,10 +25,13 @@ from typing import Any
 
 import sympy as sp
 
+from .analysis2d import analyse_2d, generators_2d
 from .common import f2_path
-from .exact import Net, analyse_2d, dot, generators_2d, strict_move
 from .examples import explicit_stationary
+from .f1_model import K_, htilde, model
 from .gen import stationary_family
+from .net import Net, dot
+from .raypoly import strict_move
 from .registry import Check, Method, Outcome, Status, corrected, fails, holds, search
 
 __all__ = ["CHECKS", "is_psd", "hessian_blocks"]
@@ -135,8 +138,6 @@ def hessian_blocks(net: Net, vs: list, drop_tilde: bool = False) -> list[list[li
 
 
 def _symbolic_f21() -> tuple[bool, list[str]]:
-    from .hessian_f1 import K_, model
-
     m = model()
     ok, lines = True, []
     for i in range(2):
@@ -149,9 +150,7 @@ def _symbolic_f21() -> tuple[bool, list[str]]:
             null = (Vj * z).applyfunc(sp.expand) == sp.zeros(K_, 1)
             phi = sum(m.e[k][j] * m.S[i][k] for k in range(K_))
             dLdh = sum(m.e[k][j] * m.n[i] * m.Au[i][k] for k in range(K_))
-            from .hessian_f1 import _Htilde
-
-            Ht = _Htilde(m, j)
+            Ht = htilde(m, j)
             Hz = Ht * z
             zHz = sp.expand((z.T * Ht * z)[0, 0] + 2 * m.h[j][i] * dLdh)
             comp = sp.expand(Hz[6 + i] - m.h[j][i] * phi)

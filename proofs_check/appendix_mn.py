@@ -18,12 +18,13 @@ from __future__ import annotations
 from fractions import Fraction
 from typing import Any
 
-from hypothesis import strategies as st
-
-from .exact import Net, analyse_2d, dot, fmt, ray_poly, zero_dir
+from . import sampling as st
+from .analysis2d import analyse_2d
 from .examples import final_minimum
 from .gen import rat, stationary_family
+from .net import Net, dot, fmt, zero_dir
 from .prop_4_9 import explicit_cases, replicate, replication_cases
+from .raypoly import ray_poly
 from .registry import Check, Method, Outcome, Status, corrected, fails, holds, search
 
 __all__ = ["CHECKS"]
@@ -34,7 +35,7 @@ def _prop23(which: str) -> Any:
     def prop(case: tuple, stats: dict) -> str | None:
         net, i0, beta, gamma = case
         new, idx = replicate(net, i0, beta, gamma)
-        from .exact import generators_2d
+        from .analysis2d import generators_2d
 
         for l, il in enumerate(idx):
             for v in generators_2d(net, i0):
@@ -79,7 +80,7 @@ def broken23(n: int) -> Outcome:
     def prop(case: tuple, stats: dict) -> str | None:
         net, i0, beta, gamma = case
         new, idx = replicate(net, i0, beta, gamma)
-        from .exact import generators_2d
+        from .analysis2d import generators_2d
 
         for l, il in enumerate(idx):
             for v in generators_2d(net, i0):

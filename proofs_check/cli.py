@@ -1,13 +1,6 @@
-"""Command line: ``python -m proofs_check`` and the ``exactland proofs`` subcommand.
-
-Wiring into :mod:`exactland.cli.main` (done by the lead)::
-
-    from proofs_check.cli import add_parsers as proofs_parsers
-    proofs_parsers(sub)
-    ...
-    if args.command == "proofs":
-        from proofs_check.cli import run as proofs_run
-        return proofs_run(args)
+"""Command line: ``python -m proofs_check``; :mod:`exactland.cli.proofs` adds
+the same options to ``exactland proofs`` with :func:`add_arguments` and runs
+:func:`run`.
 
 Exit status: 0 when every selected claim has its documented result and every
 broken variant failed, 1 otherwise, 2 for an unknown ``--claim``.
@@ -16,9 +9,9 @@ from __future__ import annotations
 
 import argparse
 import sys
-from typing import Any, Sequence
+from typing import Sequence
 
-__all__ = ["add_parsers", "add_arguments", "run", "main", "DEFAULT_INSTANCES"]
+__all__ = ["add_arguments", "run", "main", "DEFAULT_INSTANCES"]
 
 #: Generated instances per check on the command line (the test suite uses fewer).
 DEFAULT_INSTANCES = 100
@@ -33,13 +26,6 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--list", action="store_true", help="list the claims and exit")
     p.add_argument("--verbose", "-v", action="store_true", help="print every detail line")
     p.add_argument("--json", action="store_true", help="print the results as JSON")
-
-
-def add_parsers(subparsers: Any) -> None:
-    """Add the ``proofs`` subcommand to ``exactland``'s subparsers."""
-    p = subparsers.add_parser("proofs", help="re-derive the paper's lemmas and theorems "
-                              "(symbolic identities, exact generated instances) and report errata")
-    add_arguments(p)
 
 
 def run(args: argparse.Namespace) -> int:

@@ -6,7 +6,8 @@ from dataclasses import dataclass
 from fractions import Fraction
 from typing import Any
 
-from .exact import Net, RayPoly, dot, ray_poly, sign, zero_dir
+from .net import Net, dot, sign, zero_dir
+from .raypoly import RayPoly, ray_poly
 
 __all__ = ["F2Path", "f2_path", "box_perturbations", "perturbed", "certify", "verdict", "seed_of"]
 

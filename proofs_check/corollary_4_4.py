@@ -13,10 +13,12 @@ from __future__ import annotations
 from fractions import Fraction
 from typing import Any
 
+from .analysis2d import analyse_2d
 from .common import certify, f2_path
-from .exact import Net, analyse_2d, ray_poly
 from .examples import explicit_stationary
 from .gen import stationary_family
+from .net import Net
+from .raypoly import ray_poly
 from .registry import Check, Method, Outcome, fails, holds, search
 
 __all__ = ["CHECKS"]

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-from .exact import Net
+from .net import Net
 
 __all__ = ["final_minimum", "origin_saddle", "final_plus_zero", "i02_origin", "i02_final",
            "o1_counterexample", "kink_example", "explicit_stationary"]

@@ -16,10 +16,11 @@ from __future__ import annotations
 from fractions import Fraction
 from typing import Any
 
+from .analysis2d import analyse_2d
 from .common import certify
-from .exact import Net, analyse_2d
 from .examples import explicit_stationary
 from .gen import stationary_family
+from .net import Net
 from .registry import Check, Method, Outcome, fails, holds, search
 from .theorem_4_2 import necessity
 

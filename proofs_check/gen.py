@@ -1,4 +1,4 @@
-"""Hypothesis strategies for exact instances (small rationals, any ``α±``).
+"""Strategies for exact instances (small rationals, any ``α±``), on :mod:`.sampling`.
 
 * :func:`random_nets` — arbitrary points, with zero neurons and neurons placed
   exactly on kinks (``w_i ⟂ x_k``), ``d ∈ {2, 3}``, ``|J| ∈ {1, 2}``.
@@ -20,9 +20,8 @@ from __future__ import annotations
 from fractions import Fraction
 from typing import Any
 
-from hypothesis import strategies as st
-
-from .exact import Net, dot, perp
+from . import sampling as st
+from .net import Net, dot, perp
 
 __all__ = ["ACTIVATIONS", "random_nets", "ls_family", "teacher_family", "origin_family",
            "stationary_family", "rat"]
@@ -35,7 +34,7 @@ ACTIVATIONS: tuple[tuple[Fraction, Fraction], ...] = (
 )
 
 
-def rat(lo: int, hi: int, den: int) -> st.SearchStrategy[Fraction]:
+def rat(lo: int, hi: int, den: int) -> st.Strategy:
     """Rationals ``n/den`` with ``lo ≤ n ≤ hi``."""
     return st.integers(lo, hi).map(lambda n: Fraction(n, den))
 
@@ -178,7 +177,7 @@ def origin_family(draw: Any, J_values: tuple[int, ...] = (1, 2),
     return Net.make(ap, am, X, Y, [(0, 0)] * I, [[0] * I for _ in range(J)])
 
 
-def stationary_family(J_values: tuple[int, ...] = (1, 2)) -> st.SearchStrategy[Net]:
+def stationary_family(J_values: tuple[int, ...] = (1, 2)) -> st.Strategy:
     """Stationary points of all three constructions (mostly the least-squares family)."""
     return st.one_of(ls_family(J_values=J_values, modes=("type1",)), ls_family(J_values=J_values),
                      teacher_family(), origin_family(J_values=J_values))

@@ -1,6 +1,6 @@
 """Lemma 3.2 (eqs. 3–6): one-sided derivatives against the exact limit.
 
-Along a ray the loss is a polynomial near ``t = 0⁺`` (:func:`exact.ray_poly`,
+Along a ray the loss is a polynomial near ``t = 0⁺`` (:func:`raypoly.ray_poly`,
 exact, cross-checked against direct loss evaluations), so the one-sided
 derivative is its linear coefficient ``c₁``. For every neuron of every
 generated point — zero and nonzero ``w_i``, neurons on kinks (``w_i ⟂ x_k``,
@@ -24,8 +24,9 @@ from fractions import Fraction
 from typing import Any, Callable
 
 
-from .exact import Net, dot, fmt, perp, ray_poly, zero_dir
 from .gen import random_nets
+from .net import Net, dot, fmt, perp, zero_dir
+from .raypoly import ray_poly
 from .registry import Check, Method, Outcome, fails, holds, search
 
 __all__ = ["CHECKS", "tangential_directions", "formula_errors"]

@@ -14,11 +14,11 @@ from __future__ import annotations
 from fractions import Fraction
 from typing import Any
 
-from hypothesis import strategies as st
-
-from .exact import Net, analyse_2d, fmt
+from . import sampling as st
+from .analysis2d import analyse_2d
 from .examples import final_minimum, i02_final, o1_counterexample
 from .gen import ls_family, stationary_family, teacher_family
+from .net import Net, fmt
 from .registry import Check, Method, Outcome, Status, corrected, fails, holds, search
 
 __all__ = ["CHECKS"]

@@ -7,7 +7,7 @@ Generated cases: a stationary point (:func:`gen.stationary_family`), a neuron
 * **Prop. 4.9** — predicted: stationarity kept iff ``F_{i₀} ≡ 0`` (all
   tangential derivatives vanish) or every ``γ_l ≥ 0``; type-1 minimality of a
   type-1 minimum kept iff ``F_{i₀} ≡ 0`` or every ``γ_l > 0``. Actual: the
-  replicated point is decided independently (:func:`exact.analyse_2d`) and by
+  replicated point is decided independently (:func:`analysis2d.analyse_2d`) and by
   exactland's certificate; exactland's own prediction
   (:func:`exactland.embedding.operations.replicate`) is compared too.
 (Proposition L.1 is checked on the same cases in :mod:`proofs_check.prop_l1`.)
@@ -17,10 +17,10 @@ from __future__ import annotations
 from fractions import Fraction
 from typing import Any
 
-from hypothesis import strategies as st
-
-from .exact import Net, analyse_2d, generators_2d
+from . import sampling as st
+from .analysis2d import analyse_2d, generators_2d
 from .gen import ls_family, stationary_family, teacher_family
+from .net import Net
 from .registry import Check, Method, Outcome, fails, holds, search
 
 __all__ = ["CHECKS", "replication_cases", "replicate", "flat"]

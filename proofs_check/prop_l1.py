@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from .exact import analyse_2d, escape_witness_2d
+from .analysis2d import analyse_2d, escape_witness_2d
 from .prop_4_9 import explicit_cases, flat, replicate, replication_cases
 from .registry import Check, Method, Outcome, fails, holds, search
 

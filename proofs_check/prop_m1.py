@@ -4,7 +4,7 @@ Generated stationary points with ``α⁻ = 0`` (inputs with a bias coordinate
 ``x_k = (x'_k, 1)``) get a negative unit ``w = (c, −B)`` with
 ``B > |c| max|x'_k|`` (so ``w·x_k < 0`` for every k) and arbitrary output
 weights. The embedded point is decided independently
-(:func:`exact.analyse_2d`) and by exactland (certificate and its
+(:func:`analysis2d.analyse_2d`) and by exactland (certificate and its
 :func:`exactland.embedding.operations.add_negative_unit` prediction): stationarity must
 be kept (Prop. M.1), and type-1 minimality too (Remark M.2, with Theorem 4.2).
 The new unit has ``d = d^v = 0`` (eq. 36).
@@ -14,11 +14,11 @@ from __future__ import annotations
 from fractions import Fraction
 from typing import Any
 
-from hypothesis import strategies as st
-
-from .exact import Net, analyse_2d, dot, fmt
+from . import sampling as st
+from .analysis2d import analyse_2d
 from .examples import final_minimum, final_plus_zero, origin_saddle
 from .gen import ls_family, origin_family, rat, teacher_family
+from .net import Net, dot, fmt
 from .registry import Check, Method, Outcome, fails, holds, search
 
 __all__ = ["CHECKS"]

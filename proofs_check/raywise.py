@@ -25,10 +25,11 @@ from __future__ import annotations
 
 import sympy as sp
 
+from .analysis2d import analyse_2d
 from .common import box_perturbations, perturbed, seed_of
-from .exact import Net, analyse_2d
 from .examples import explicit_stationary
 from .gen import stationary_family
+from .net import Net
 from .registry import Check, Method, Outcome, fails, holds, search
 
 __all__ = ["CHECKS", "ray_coefficients", "design6_identity"]

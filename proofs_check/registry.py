@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import time
 import traceback
+import zlib
 from dataclasses import dataclass, field
 from enum import Enum
 from typing import Any, Callable, Iterable
@@ -160,14 +161,15 @@ def run_checks(checks: Iterable[Check], n_instances: int) -> tuple[Result, ...]:
 def all_checks() -> tuple[Check, ...]:
     """Every registered check, in the paper's order."""
     from . import (
-        appendix_a, appendix_b, appendix_f2, appendix_mn, clarke, corollary_4_4, fact_4_6,
-        fact_4_8, hessian_f1, lemma_3_2, lemma_o1, prop_4_9, prop_l1, prop_m1, raywise,
-        theorem_4_2, theorem_d1, worked_numbers,
+        appendix_a, appendix_b, appendix_f2, appendix_mn, clarke, corollary_4_4, f1_fourth_order,
+        f1_third_order, fact_4_6, fact_4_8, hessian_f1, lemma_3_2, lemma_o1, prop_4_9, prop_l1,
+        prop_m1, raywise, theorem_4_2, theorem_d1, worked_numbers,
     )
 
     mods = [lemma_3_2, appendix_a, appendix_b, clarke, theorem_d1, theorem_4_2,
-            corollary_4_4, fact_4_6, fact_4_8, hessian_f1, appendix_f2, raywise,
-            prop_4_9, prop_l1, appendix_mn, prop_m1, lemma_o1, worked_numbers]
+            corollary_4_4, fact_4_6, fact_4_8, hessian_f1, f1_third_order, f1_fourth_order,
+            appendix_f2, raywise, prop_4_9, prop_l1, appendix_mn, prop_m1, lemma_o1,
+            worked_numbers]
     return tuple(c for m in mods for c in m.CHECKS)
 
 
@@ -184,8 +186,9 @@ def select(claim: str | None, checks: tuple[Check, ...] | None = None) -> tuple[
 # --------------------------------------------------------------------------- instances
 @dataclass(frozen=True)
 class SearchResult:
-    """Outcome of :func:`search`: how many instances were examined and the first
-    (shrunk) counterexample with its message, if any."""
+    """Outcome of :func:`search`: how many instances were examined (explicit and
+    generated, not counting shrinking) and the first (shrunk) counterexample with
+    its message, if any."""
 
     count: int
     counterexample: Any
@@ -196,47 +199,42 @@ class SearchResult:
 def search(strategy: Any, property_fn: Callable[[Any, dict], str | None], n: int,
            shrink: bool = True, explicit: Iterable[Any] = ()) -> SearchResult:
     """Run ``property_fn`` on ``explicit`` instances, then on up to ``n``
-    Hypothesis-generated ones.
+    generated ones (:mod:`proofs_check.sampling`; no Hypothesis needed).
 
     ``property_fn(instance, stats)`` returns None when the property holds on the
     instance, else a message; it may count what it exercised in ``stats``.
-    Generation is derandomised (reproducible); a counterexample is shrunk.
+    Generation is seeded by the property's name (reproducible); a generated
+    counterexample is shrunk (``shrink``) and reported with its own message.
     """
-    from hypothesis import HealthCheck, Phase, find, settings
-    from hypothesis.errors import NoSuchExample
+    from . import sampling
 
     stats: dict = {}
-    count = [0]
-    last: dict = {}
-    for inst in explicit:
-        count[0] += 1
-        try:
-            msg = property_fn(inst, stats)
-        except Exception as exc:
-            msg = f"error: {type(exc).__name__}: {exc}"
-        if msg is not None:
-            return SearchResult(count[0], inst, msg, stats)
+    count = 0
 
-    def violated(inst: Any) -> bool:
-        count[0] += 1
+    def message(inst: Any, into: dict) -> str | None:
         try:
-            msg = property_fn(inst, stats)
+            return property_fn(inst, into)
         except Exception as exc:  # report the crash as the counterexample
-            msg = f"error: {type(exc).__name__}: {exc}"
-        if msg is not None:
-            last["msg"] = msg
-            return True
-        return False
+            return f"error: {type(exc).__name__}: {exc}"
 
-    phases = [Phase.generate, Phase.shrink] if shrink else [Phase.generate]
-    st = settings(max_examples=max(1, n), derandomize=True, database=None, deadline=None,
-                  phases=phases, suppress_health_check=list(HealthCheck))
-    try:
-        ce = find(strategy, violated, settings=st)
-    except NoSuchExample:
-        return SearchResult(count[0], None, None, stats)
-    try:  # re-evaluate on the shrunk example to report its own message
-        msg = property_fn(ce, {})
-    except Exception as exc:
-        msg = f"error: {type(exc).__name__}: {exc}"
-    return SearchResult(count[0], ce, msg or last.get("msg"), stats)
+    for inst in explicit:
+        count += 1
+        msg = message(inst, stats)
+        if msg is not None:
+            return SearchResult(count, inst, msg, stats)
+    for inst, choices in sampling.examples(strategy, max(1, n), _seed(property_fn)):
+        count += 1
+        msg = message(inst, stats)
+        if msg is None:
+            continue
+        if shrink:  # shrinking's evaluations do not count in the statistics
+            inst, _ = sampling.shrink(strategy, choices, lambda v: message(v, {}) is not None)
+            msg = message(inst, {}) or msg
+        return SearchResult(count, inst, msg, stats)
+    return SearchResult(count, None, None, stats)
+
+
+def _seed(fn: Callable) -> int:
+    """A seed that is stable across runs (unlike ``hash``) and differs between properties."""
+    name = f"{getattr(fn, '__module__', '')}.{getattr(fn, '__qualname__', repr(fn))}"
+    return zlib.crc32(name.encode("utf-8"))

@@ -5,7 +5,7 @@ constructions with a neuron on a kink and one-sided slopes, zero and dead
 neurons, teacher constructions, origins; ``α±`` varied; |J| ∈ {1, 2}):
 
 1. Definition 3.3 and Definition 4.1 are decided independently
-   (:func:`exact.analyse_2d`, d = 2, by evaluation on the arrangement's
+   (:func:`analysis2d.analyse_2d`, d = 2, by evaluation on the arrangement's
    generators).
 2. **Sufficiency** — stationary without escape neurons: the DESIGN §6 radius
    ``ρ = min(ρ_w, min_i c_i/|J|)`` is computed independently and must be
@@ -21,10 +21,12 @@ from __future__ import annotations
 
 from typing import Any
 
+from .analysis2d import Analysis2D, analyse_2d
 from .common import box_perturbations, certify, f2_path, perturbed, seed_of
-from .exact import Analysis2D, Net, analyse_2d, fmt, strict_move
 from .examples import explicit_stationary
 from .gen import stationary_family
+from .net import Net, fmt
+from .raypoly import strict_move
 from .registry import Check, Method, Outcome, fails, holds, search
 
 __all__ = ["CHECKS", "sufficiency", "necessity"]

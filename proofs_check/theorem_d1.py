@@ -13,11 +13,11 @@ from __future__ import annotations
 from fractions import Fraction
 from typing import Any
 
-from .exact import Net, fmt, ray_poly, strict_move, unit_h
-from hypothesis import strategies as st
-
+from . import sampling as st
 from .examples import explicit_stationary
 from .gen import random_nets, stationary_family
+from .net import Net, fmt, unit_h
+from .raypoly import ray_poly, strict_move
 from .registry import Check, Method, Outcome, fails, holds, search
 
 __all__ = ["CHECKS"]

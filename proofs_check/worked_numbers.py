@@ -19,7 +19,9 @@ from typing import Any
 
 import sympy as sp
 
-from .exact import Net, analyse_2d, dot, fmt, ray_poly, zero_dir
+from .analysis2d import analyse_2d, generators_2d
+from .net import Net, dot, fmt, zero_dir
+from .raypoly import ray_poly
 from .registry import Check, Method, Outcome, Status, corrected, fails, holds
 
 __all__ = ["CHECKS", "Item", "section_411", "appendix_g", "appendix_h", "appendix_i02"]
@@ -311,7 +313,7 @@ def appendix_i02(XS: list[tuple[str, str]] = XI) -> list[Item]:
     if XS == XI:
         af = analyse_2d(fin)
         zero_dv = all(fin.d_v(j, i, g) == (0, 0) for i in range(fin.I) for j in range(fin.J)
-                      for g in __import__("proofs_check.exact", fromlist=["generators_2d"]).generators_2d(fin, i))
+                      for g in generators_2d(fin, i))
         items.append(claim_item("I.0.2 end: eq. (19) d_ji^v = 0 for all (i, j, v) at the exact end state",
                                 "d^v = 0", f"type-1 minimum {af.type1}, MSE {2 * fin.loss / 8}",
                                 zero_dv and af.type1))

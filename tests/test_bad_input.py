@@ -13,12 +13,14 @@ from fractions import Fraction
 from typing import Any, Callable
 
 import pytest
+import sympy
 from flint import fmpq
 
 import exactland
 from exactland.cli.main import main
 from exactland.errors import (ActivationError, DimensionError, ExactlandError, InputError,
                               JSONFormatError, NotExactError, ShapeError)
+from exactland.exact.scalars import to_sympy
 
 BASE: dict[str, Any] = {
     "activation": {"alpha_plus": "1", "alpha_minus": "0"},
@@ -233,9 +235,6 @@ def test_json_integers_and_string_fractions_are_exact(tmp_path: pathlib.Path) ->
 
 # ------------------------------------------------------------ algebraic input
 def test_sqrt_entries_are_accepted_and_certified() -> None:
-    sympy = pytest.importorskip("sympy")
-    from exactland.exact.scalars import to_sympy
-
     s = "sqrt(2)/2"
     # z = w.x_k = sqrt(2)/2 > 0 for both samples, yhat_k = sqrt(2)/2 = y_k:
     # residuals 0, so d = 0, phi = 0: a type-1 minimum with L = 0.

@@ -14,6 +14,7 @@ import pytest
 
 from exactland.checker import CheckReport, check_certificate
 from exactland.errors import CertificateFormatError
+from exactland.exact.scalars import parse_exact
 
 # Paper, Section 4.1.1: x_k = (x, 1), x in {-1, -0.6, -0.1, 0.3, 0.7},
 # y = 0.28, -0.1, 0.03, 0.23, -0.22, ReLU (a+ = 1, a- = 0).
@@ -202,8 +203,8 @@ def test_json_text_and_path(tmp_path: pathlib.Path) -> None:
 
 
 def test_algebraic_certificate() -> None:
-    pytest.importorskip("exactland.exact.scalars")
     # "sqrt(1)" is not a plain rational string: every number goes through parse_exact.
+    assert parse_exact("sqrt(1)") == 1
     cert = origin_saddle()
     cert["problem"]["X"][1][1] = "sqrt(1)"
     assert check_certificate(cert).valid

@@ -5,7 +5,6 @@ for byte; the LaTeX is compiled when a TeX engine is installed.
 """
 from __future__ import annotations
 
-import argparse
 import dataclasses
 import html.parser
 import importlib.util
@@ -22,7 +21,7 @@ from exactland.derivation.latex import tex, tex_poly
 from exactland.derivation.model import DerivationMismatch, Fact, verify_facts
 from exactland.builtin.examples import example_names, load_example
 from exactland.derivation.render import latex_problems, render, render_html, render_latex, render_markdown
-from exactland.cli.taylor import add_parsers, run
+from exactland.cli.main import main
 
 ROOT = pathlib.Path(__file__).resolve().parents[1]
 FOLDER = ROOT / "examples" / "derivations"
@@ -183,15 +182,13 @@ def test_other_points_derive(tmp_path):
 
 
 def test_cli_derive_matches_the_committed_file(tmp_path, capsys):
-    ap = argparse.ArgumentParser(prog="exactland")
-    add_parsers(ap.add_subparsers(dest="command", required=True))
     out = tmp_path / "o.md"
-    rc = run(ap.parse_args(["derive", str(FOLDER / "problems" / "origin-saddle.json"), "-f", "markdown",
-                            "-o", str(out)]))
+    rc = main(["derive", str(FOLDER / "problems" / "origin-saddle.json"), "-f", "markdown",
+                            "-o", str(out)])
     assert rc == 0 and out.read_text() == (FOLDER / "origin-saddle.md").read_text()
-    rc = run(ap.parse_args(["derive", "--example", "appendix-g-kink", "-f", "html"]))
+    rc = main(["derive", "--example", "appendix-g-kink", "-f", "html"])
     assert rc == 0 and capsys.readouterr().out.startswith("<!DOCTYPE html>")
-    rc = run(ap.parse_args(["derive", str(tmp_path / "missing.json")]))
+    rc = main(["derive", str(tmp_path / "missing.json")])
     assert rc == 2
 
 

@@ -13,6 +13,7 @@ import json
 import math
 import pathlib
 import sys
+from dataclasses import replace
 from fractions import Fraction as Fr
 
 import numpy as np
@@ -22,8 +23,10 @@ import exactland
 from exactland.cli.main import main
 from exactland.dynamics.phases import find_plateaus, phases
 from exactland.dynamics.run import load_run, train
+from exactland.dynamics.settings import PAPER_SETTINGS, SECTION_4_1_1
 from exactland.dynamics.snap import snap
-from exactland.dynamics.train import TrainConfig, gradient_descent, numba_available
+from exactland.dynamics.config import TrainConfig, numba_available
+from exactland.dynamics.train import gradient_descent
 from exactland.errors import InputError
 from exactland.builtin.examples import load_example
 
@@ -137,16 +140,54 @@ def test_snap_zeroes_small_living_neurons_into_escape_neurons():
     assert res.structure.small == (3, 4) and res.certificate.escape_neurons == (3, 4)
 
 
+def test_snap_recovers_the_two_output_end_state_of_appendix_i02():
+    # |J| = 2 (group directions fixed, output weights re-solved): the hand-derived end state L = 17/50
+    exact = exactland.load(ROOT / "examples" / "appendix-i02-final-minimum.json")
+    rng = np.random.default_rng(0)
+    W = np.array([[float(c) for c in r] for r in exact.W]) + rng.normal(0, 1e-7, (exact.n_neurons, exact.dim))
+    H = np.array([[float(c) for c in r] for r in exact.H]) + rng.normal(0, 1e-7, (2, exact.n_neurons))
+    res = snap(exact.dataset, W, H)
+    assert res.verdict == "type-1-minimum" and frac(res.certificate.loss) == Fr(17, 50)
+    assert res.certificate.verify().valid
+
+
 # ---------------------------------------------------------------- the paper's runs
+def test_section_411_settings_short_run_stays_at_the_origin_saddle():
+    # the paper's Section 4.1.1 settings, cut to 20k steps (before the first escape at ~42k):
+    # the float point snaps to the origin saddle, L = ½Σy² = 953/10000, and its escape
+    # neurons are exactly the small living neurons (Section 4.2)
+    run = train(DATA_411, replace(SECTION_4_1_1, steps=20_000, engine="numpy"))
+    res = snap(DATA_411, run.raw.W[-1, 0], run.raw.H[-1, 0])
+    assert res.verdict == "saddle" and frac(res.certificate.loss) == Fr(953, 10000)
+    assert res.certificate.escape_neurons == res.structure.small and res.structure.small
+
+
+def test_paper_experiments_use_the_shared_settings(monkeypatch):
+    # examples/paper_experiments.py trains with exactland.dynamics.settings, only seed and engine chosen
+    mod = _experiments()
+    seen = []
+
+    class Stop(Exception):
+        pass
+
+    def fake_train(ds, cfg):
+        seen.append(cfg)
+        raise Stop
+
+    monkeypatch.setattr(mod, "train", fake_train)
+    for name, cfg in PAPER_SETTINGS.items():
+        with pytest.raises(Stop):
+            mod.reproduce(name, seed=5, engine="numpy")
+        assert seen[-1] == replace(cfg, seeds=(5,), engine="numpy")
+    assert set(mod.PAPER) == set(PAPER_SETTINGS)
+
+
 @pytest.fixture(scope="module")
 def run_411():
-    cfg = TrainConfig(width=50, init_std=8e-6, lr=1e-3, steps=600_000, loss="mse", seeds=(12,),
-                      log_every=200, checkpoint_every=1000)
-    if not numba_available():
-        pytest.skip("the full 600k-step run needs the numba extra in the default suite")
-    return train(DATA_411, cfg)
+    return train(DATA_411, SECTION_4_1_1)
 
 
+@pytest.mark.slow
 def test_section_411_run_reproduces_the_paper(run_411):
     # Section 4.1.1: final MSE 0.027885962, plateaus ending at about 42k and 152k steps
     assert run_411.raw.losses[0, -1] == pytest.approx(0.027885962, rel=1e-7)
@@ -175,7 +216,7 @@ def _experiments():
     return mod
 
 
-@pytest.mark.skipif(not numba_available(), reason="numba extra not installed")
+@pytest.mark.slow
 def test_appendix_i02_two_outputs_reproduction():
     mod = _experiments()
     rep = mod.reproduce("appendix-i02")

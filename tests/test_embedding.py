@@ -27,21 +27,19 @@ is a type-1 minimum iff no kink neuron has h_i.e_k = 0 != e_k.
 """
 from __future__ import annotations
 
-import argparse
-import importlib.util
-import json
 import pathlib
-from dataclasses import dataclass
 from fractions import Fraction as Fr
-from typing import Any, Sequence
 
 import pytest
-from _oracle import null_space
-from hypothesis import HealthCheck, assume, event, given, settings
+from oracles import fr, own_outputs
+from embedding_support import (  # noqa: F401
+    ABS, LEAKY, Q, RELU, Gen, frm, lsq_kink_points, own_d, own_of, replication_args, s,
+)
+from embedding_support import load_examples_script as _examples  # noqa: F401
+from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
 import exactland
-from exactland.cli import embedding as embedding_cli
 from exactland.embedding.operations import (
     add_negative_unit,
     add_orthogonal_unit,
@@ -51,163 +49,13 @@ from exactland.embedding.operations import (
     replicate,
     tangentially_flat,
 )
-from exactland.errors import ExactlandError, InputError
+from exactland.errors import InputError
 from exactland.builtin.examples import load_example
 from exactland.testing.instances import teacher_stationary_point
-from exactland.embedding.split import split
 
 ROOT = pathlib.Path(__file__).resolve().parents[1]
 SETTINGS = dict(deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])
 MIN = "type-1-minimum"
-
-
-# ===================================================================== own maths
-def rho(act: tuple[Fr, Fr], z: Fr) -> Fr:
-    return act[0] * z if z >= 0 else act[1] * z
-
-
-def dotf(a: Sequence[Fr], b: Sequence[Fr]) -> Fr:
-    return sum((Fr(x) * Fr(y) for x, y in zip(a, b)), Fr(0))
-
-
-def fr(x: Any) -> Fr:
-    return Fr(str(x))
-
-
-def frm(m) -> list[list[Fr]]:
-    return [[fr(x) for x in row] for row in m]
-
-
-def own_outputs(act, X, W, H) -> list[list[Fr]]:
-    """yhat_kj = sum_i h_ji rho(w_i . x_k) (eq. 1)."""
-    return [[sum((H[j][i] * rho(act, dotf(W[i], x)) for i in range(len(W))), Fr(0))
-             for j in range(len(H))] for x in X]
-
-
-def own_of(p: exactland.Problem):
-    act = (fr(p.activation.alpha_plus), fr(p.activation.alpha_minus))
-    return act, frm(p.X), frm(p.Y), frm(p.W), frm(p.H)
-
-
-def own_loss(p: exactland.Problem) -> Fr:
-    act, X, Y, W, H = own_of(p)
-    out = own_outputs(act, X, W, H)
-    return sum(((a - b) ** 2 for ra, rb in zip(out, Y) for a, b in zip(ra, rb)), Fr(0)) / 2
-
-
-def own_d(p: exactland.Problem, i: int) -> list[list[Fr]]:
-    """d_ji = sum_{w.x>0} a+ e_kj x_k + sum_{w.x<0} a- e_kj x_k (eq. 3), for every j."""
-    act, X, Y, W, H = own_of(p)
-    out = own_outputs(act, X, W, H)
-    res = []
-    for j in range(len(H)):
-        d = [Fr(0)] * len(X[0])
-        for x, o, y in zip(X, out, Y):
-            z = dotf(W[i], x)
-            a = act[0] if z > 0 else act[1] if z < 0 else Fr(0)
-            d = [dc + a * (o[j] - y[j]) * xc for dc, xc in zip(d, x)]
-        res.append(d)
-    return res
-
-
-# ===================================================================== generator
-DENS = [1, 2, 3, 4]
-Q = st.builds(Fr, st.integers(-6, 6), st.sampled_from(DENS))
-QPOS = st.builds(Fr, st.integers(1, 6), st.sampled_from(DENS))
-RELU, LEAKY, ABS = (Fr(1), Fr(0)), (Fr(1), Fr(1, 10)), (Fr(1), Fr(-1))
-
-
-@dataclass(frozen=True)
-class Gen:
-    """A generated stationary point and the facts known by construction."""
-
-    problem: exactland.Problem
-    act: tuple[Fr, Fr]
-    kink_of: dict[int, int]        # kink neuron -> its kink sample
-    flat: tuple[bool, ...]         # F_i == 0 (module docstring)
-    escape: tuple[bool, ...]       # escape neuron (module docstring)
-
-    @property
-    def type1(self) -> bool:
-        return not any(self.escape)
-
-
-@st.composite
-def lsq_kink_points(draw, act: tuple[Fr, Fr], J: int | None = None, allow_escape: bool = True) -> Gen:
-    d = draw(st.sampled_from([2, 3]))
-    K = draw(st.integers(d + 1, 5))
-    J = J or draw(st.sampled_from([1, 2]))
-    X = [tuple(draw(Q) for _ in range(d - 1)) + (Fr(1),) for _ in range(K)]
-    assume(len(set(X)) == K)
-    basis = null_space([[x[m] for x in X] for m in range(d)], K)
-    E = [[Fr(0)] * J for _ in range(K)]
-    for j in range(J):
-        for b in basis:
-            c = draw(st.integers(-3, 3))
-            for k in range(K):
-                E[k][j] += c * b[k]
-    jump = act[0] - act[1]
-    W: list[tuple[Fr, ...]] = []
-    Hc: list[list[Fr]] = []
-    sides: list[int] = []
-    kink_of: dict[int, int] = {}
-    flat: list[bool] = []
-    escape: list[bool] = []
-    for _ in range(draw(st.integers(1, 2))):  # kink neurons
-        u = tuple(draw(Q) for _ in range(d - 1))
-        vals = [dotf(u, x[:-1]) for x in X]
-        k = max(range(K), key=lambda j: vals[j])
-        assume(sum(v == vals[k] for v in vals) == 1)
-        s = draw(st.sampled_from([1, -1]))
-        W.append(tuple(s * c for c in tuple(-a for a in u) + (vals[k],)))
-        ek = E[k]
-        mode = draw(st.sampled_from(["aligned", "aligned", "zero-h"] if allow_escape else ["aligned"]))
-        if mode == "zero-h":
-            h = [Fr(0)] * J
-        else:  # (a+ - a-) h.e_k > 0 when e_k != 0
-            c = draw(QPOS) * (1 if jump > 0 else -1)
-            h = [c * e + draw(st.sampled_from([Fr(0), Fr(1, 7)])) for e in ek]
-            if dotf(h, ek) * jump < 0 or (any(ek) and dotf(h, ek) == 0):
-                h = [c * e for e in ek]
-            if not any(ek):
-                h = [draw(Q) for _ in range(J)]
-        g = dotf(h, ek)
-        kink_of[len(W) - 1] = k
-        flat.append(g == 0)
-        escape.append(g == 0 and any(ek))
-        Hc.append(h)
-        sides.append(s)
-    for _ in range(draw(st.integers(0, 2))):  # neurons without kinks
-        u = tuple(draw(Q) for _ in range(d - 1))
-        bound = sum((abs(a * x[m]) for x in X for m, a in enumerate(u)), Fr(0))
-        s = draw(st.sampled_from([1, -1]))
-        W.append(u + (s * (bound + draw(QPOS)),))
-        Hc.append([draw(Q) for _ in range(J)])
-        sides.append(s)
-        flat.append(True)
-        escape.append(False)
-    C = [[sum((Hc[i][j] * (act[0] if sides[i] > 0 else act[1]) * W[i][m] for i in range(len(W))), Fr(0))
-          for m in range(d)] for j in range(J)]
-    Y = [[dotf(C[j], x) - E[k][j] for j in range(J)] for k, x in enumerate(X)]
-    H = [[Hc[i][j] for i in range(len(W))] for j in range(J)]
-    m = lambda a: [[str(v) for v in row] for row in a]  # noqa: E731
-    problem = exactland.load({"activation": {"alpha_plus": str(act[0]), "alpha_minus": str(act[1])},
-                              "X": m(X), "Y": m(Y), "W": m(W), "H": m(H)})
-    return Gen(problem, act, kink_of, tuple(flat), tuple(escape))
-
-
-@st.composite
-def replication_args(draw, n_neurons: int):
-    i0 = draw(st.integers(0, n_neurons - 1))
-    L = draw(st.integers(1, 3))
-    beta = [draw(QPOS) for _ in range(L)]
-    gamma = [draw(st.sampled_from([Fr(0), Fr(-1), Fr(1, 2), Fr(2)]) | Q) for _ in range(L - 1)]
-    gamma.append((1 - sum((b * g for b, g in zip(beta, gamma)), Fr(0))) / beta[-1])
-    return i0, beta, gamma
-
-
-def s(xs) -> list[str]:
-    return [str(x) for x in xs]
 
 
 # ===================================================================== the generator itself
@@ -500,156 +348,3 @@ def test_compare_false_skips_certification():
     r = replicate(load_example("final-minimum"), 0, [1, 1], [2, -1], compare=False)
     assert r.prediction is None and r.certificate is None and r.agree is None
     assert r.to_dict()["predicted"] is None
-
-
-# ===================================================================== split
-def test_split_on_the_final_minimum():
-    mod = _examples()
-    r = mod.split_final_minimum()
-    assert r.neuron == 0                                  # the only neuron with F != 0
-    assert r.embedding.certificate.verdict.value == "saddle" and r.embedding.agree
-    assert fr(r.loss_before) == Fr(16139, 231500)
-    assert fr(r.loss_after) == own_loss(r.point) < own_loss(load_example("final-minimum"))
-    # the point moves only the escape replica (index 3) from the embedded point
-    assert r.point.n_neurons == 4
-    assert frm(r.point.W)[:3] == frm(load_example("final-minimum").W)
-    assert r.continued is None and r.final_loss == r.loss_after
-
-
-def test_split_without_line_search_stops_at_the_witness():
-    r = split(load_example("final-minimum"), line_search=False)
-    assert r.t == r.descent.t and r.loss_after == r.descent.loss
-    assert own_loss(r.point) == fr(r.descent.loss) < Fr(16139, 231500)
-
-
-def test_split_with_negative_gamma_and_continuation_hook():
-    seen = []
-
-    def continuation(point):                              # a stand-in for the GD fast path
-        seen.append(point)
-        H = [list(row) for row in point.H]
-        H[0][-1] = H[0][-1] * 2
-        return point.with_params(point.W, H)
-
-    r = split(load_example("final-minimum"), beta=[1, 1], gamma=[2, -1], continuation=continuation)
-    assert r.embedding.certificate.verdict.value == "not-stationary"   # Prop. 4.9: gamma < 0
-    assert fr(r.loss_after) == own_loss(r.point) < Fr(16139, 231500)
-    assert seen == [r.point] and fr(r.continued_loss) == own_loss(r.continued)
-    with pytest.raises(InputError, match="same data"):
-        split(load_example("final-minimum"), continuation=lambda q: load_example("appendix-g-kink"))
-
-
-def test_split_refusals():
-    with pytest.raises(InputError, match="not a type-1 minimum"):
-        split(load_example("origin-saddle"))
-    with pytest.raises(InputError, match="every neuron has F_i == 0"):
-        split(load_example("interpolating-minimum"))      # zero loss: every F_i == 0
-    with pytest.raises(InputError, match="gamma_l > 0"):
-        split(load_example("final-minimum"), beta=[1, 1], gamma=["1/2", "1/2"])
-    with pytest.raises(InputError, match="F_1 == 0"):
-        split(load_example("final-minimum"), neuron=1)
-    with pytest.raises(InputError, match="scalar-output"):
-        split(load_example("appendix-i02-origin"))
-
-
-@settings(max_examples=15, **SETTINGS)
-@given(data=st.data())
-def test_split_property_on_generated_minima(data):
-    g = data.draw(lsq_kink_points(data.draw(st.sampled_from([RELU, LEAKY])), J=1, allow_escape=False))
-    assume(not all(g.flat))                               # a neuron with F != 0 exists
-    r = split(g.problem)
-    assert not g.flat[r.neuron]
-    assert r.embedding.certificate.verdict.value == "saddle"
-    assert own_loss(r.point) == fr(r.loss_after) < own_loss(g.problem)
-
-
-# ===================================================================== CLI
-def _cli(argv, capsys):
-    ap = argparse.ArgumentParser(prog="exactland")
-    sub = ap.add_subparsers(dest="command", required=True)
-    embedding_cli.add_parsers(sub)
-    args = ap.parse_args(argv)
-    rc = embedding_cli.run(args)
-    out = capsys.readouterr()
-    return rc, out.out, out.err
-
-
-FINAL = str(ROOT / "exactland" / "builtin" / "data" / "final-minimum.json")
-
-
-def test_cli_embed_writes_the_problem(capsys, tmp_path):
-    out = tmp_path / "wide.json"
-    rc, text, _ = _cli(["embed", FINAL, "replicate", "--neuron", "1", "--beta", "1/2,1/2",
-                        "--gamma", "1,1", "--out", str(out)], capsys)
-    assert rc == 0
-    p = exactland.load(json.loads(text))
-    assert p == exactland.load(out)
-    assert frm(p.W)[1] == frm(p.W)[3] == [Fr(1, 2) * fr(c) for c in load_example("final-minimum").W[1]]
-
-
-def test_cli_embed_certify_json(capsys):
-    rc, text, err = _cli(["embed", "--example", "final-minimum", "replicate", "--neuron", "0",
-                          "--beta", "1,1", "--gamma", "2,-1", "--certify", "--json"], capsys)
-    d = json.loads(text)
-    assert rc == 0 and err == ""
-    assert set(d) == {"problem", "predicted", "certificate", "agree"}
-    assert d["predicted"]["stationary"] is False and d["predicted"]["type1_minimum"] is False
-    assert d["predicted"]["rule"].startswith("Proposition 4.9")
-    assert d["certificate"]["verdict"] == "not-stationary" and d["agree"] is True
-    rc, text, _ = _cli(["embed", FINAL, "inactive-propagation", "--w", "1,1", "--certify", "--json"], capsys)
-    d = json.loads(text)
-    assert d["predicted"]["stationary"] is None and d["agree"] is True
-
-
-def test_cli_embed_certify_text_and_other_operations(capsys):
-    rc, text, _ = _cli(["embed", FINAL, "negative-unit", "--w", "0,-1", "--h", "3", "--certify"], capsys)
-    assert rc == 0 and "Proposition M.1" in text and "agree: yes" in text
-    rc, text, _ = _cli(["embed", FINAL, "orthogonal-unit", "--w", "0,0", "--h", "0"], capsys)
-    assert rc == 0 and exactland.load(json.loads(text)).n_neurons == 4
-
-
-@pytest.mark.parametrize("argv,match", [
-    (["replicate", "--neuron", "0", "--beta", "0,1", "--gamma", "1,1"], "beta_l > 0"),
-    (["replicate", "--neuron", "0", "--beta", "1,1", "--gamma", "1,1"], "!= 1"),
-    (["replicate", "--neuron", "0", "--beta", "1,,1", "--gamma", "1,1"], "empty entry"),
-    (["orthogonal-unit", "--w", "1,1", "--h", "1"], "not an orthogonal unit"),
-    (["negative-unit", "--w", "1,1", "--h", "1"], "not a negative unit"),
-    (["replicate", "--neuron", "0", "--beta", "1", "--gamma", "1", "--budget", "-1"], "non-negative"),
-])
-def test_cli_refusals_raise_exactland_errors(capsys, argv, match):
-    with pytest.raises(ExactlandError, match=match):
-        _cli(["embed", FINAL] + argv, capsys)
-
-
-def test_cli_split(capsys, tmp_path):
-    out = tmp_path / "lower.json"
-    rc, text, _ = _cli(["split", "--example", "final-minimum", "--json", "--out", str(out)], capsys)
-    d = json.loads(text)
-    assert rc == 0 and d["embedded"]["certificate"]["verdict"] == "saddle"
-    assert Fr(d["loss_after"]) < Fr(d["loss_before"]) == Fr(16139, 231500)
-    assert own_loss(exactland.load(out)) == Fr(d["loss_after"])
-    rc, text, _ = _cli(["split", FINAL], capsys)
-    assert rc == 0 and "strict decrease verified" in text
-    with pytest.raises(ExactlandError, match="not a type-1 minimum"):
-        _cli(["split", "--example", "origin-saddle"], capsys)
-
-
-def test_disagreement_is_reported_loudly(capsys, monkeypatch):
-    # Simulate a wrong prediction to exercise the loud path (the real ones always agree).
-    import exactland.embedding.operations as emb
-    real = emb.predict_replication
-    monkeypatch.setattr(emb, "predict_replication",
-                        lambda *a, **k: emb.Prediction(True, True, "deliberately wrong"))
-    rc, text, err = _cli(["embed", FINAL, "replicate", "--neuron", "0", "--beta", "1,1",
-                          "--gamma", "2,-1", "--certify"], capsys)
-    assert rc == 1 and "DISAGREEMENT" in err and "certificate of the original point" in err
-    assert err.count('"format": "exactland-certificate/1"') == 2
-    assert real is not None
-
-
-# ===================================================================== examples script
-def _examples():
-    spec = importlib.util.spec_from_file_location("embedding_examples", ROOT / "examples" / "embedding_examples.py")
-    mod = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(mod)  # type: ignore[union-attr]
-    return mod

@@ -1,14 +1,15 @@
 """The paper's examples and hand-constructed points, with hand derivations.
 
 Every expected value below is derived by hand in the comments (or computed
-with the tiny independent Fraction helpers of this file), never taken from the
-code under test.
+with the tiny independent Fraction helpers of this file and the shared Fraction
+loss :func:`oracles.own_loss`), never taken from the code under test.
 """
 from __future__ import annotations
 
 from fractions import Fraction as Fr
 
 import pytest
+from oracles import own_loss
 
 import exactland
 from exactland.builtin.examples import load_example
@@ -37,18 +38,6 @@ def dot(u, v) -> Fr:
 def frac(x) -> Fr:
     """exactland number -> Fraction (via its exact string)."""
     return Fr(str(x))
-
-
-def own_loss(act, X, Y, W, H) -> Fr:
-    ap, am = act
-    total = Fr(0)
-    for x, y in zip(X, Y):
-        for j, yj in enumerate(y):
-            out = sum(
-                (H[j][i] * relu(dot(W[i], x), ap, am) for i in range(len(W))), Fr(0)
-            )
-            total += (out - yj) ** 2
-    return total / 2
 
 
 def problem(X, Y, W, H, act=RELU):

@@ -8,24 +8,45 @@ variant fails — so no check passes vacuously.
 """
 from __future__ import annotations
 
-import argparse
+import contextlib
 import os
 import pathlib
 import re
+import subprocess
+import sys
 
 import pytest
 
-from proofs_check.cli import add_parsers, main, run
-from proofs_check.registry import Status, all_checks, run_check, select
+from exactland.cli.main import main as exactland_main
+from proofs_check.cli import main
+from proofs_check import sampling
+from proofs_check.registry import Status, all_checks, run_check, search, select
 
 N = int(os.environ.get("PROOFS_CHECK_INSTANCES", "8"))
 CHECKS = all_checks()
 ERRATA = (pathlib.Path(__file__).resolve().parents[1] / "proofs_check" / "ERRATA.md").read_text(encoding="utf-8")
 
 
+@contextlib.contextmanager
+def hypothesis_blocked():
+    """``import hypothesis`` fails inside (Hypothesis is only a test extra; ``exactland
+    proofs`` belongs to the base install). Restored on exit, before pytest's own
+    (Hypothesis plugin) hooks run again."""
+    saved = {m: mod for m, mod in sys.modules.items() if m == "hypothesis" or m.startswith("hypothesis.")}
+    sys.modules.update(dict.fromkeys(saved, None))
+    sys.modules["hypothesis"] = None
+    try:
+        yield
+    finally:
+        for m in [m for m in sys.modules if m == "hypothesis" or m.startswith("hypothesis.")]:
+            del sys.modules[m]
+        sys.modules.update(saved)
+
+
 @pytest.mark.parametrize("check", CHECKS, ids=[c.claim for c in CHECKS])
 def test_claim_and_its_broken_variant(check):
-    res = run_check(check, N)
+    with hypothesis_blocked():  # any import of hypothesis while the check runs is an error
+        res = run_check(check, N)
     o, b = res.outcome, res.broken
     assert o.status is check.expected, f"{check.claim}: {o.status.value}: {o.summary}\n{o.counterexample}\n" + "\n".join(o.details)
     assert b.status is Status.FAILS, f"{check.claim}: broken variant ({check.broken_label}) not caught: {b.summary}"
@@ -33,6 +54,31 @@ def test_claim_and_its_broken_variant(check):
         assert o.errata, f"{check.claim}: a corrected statement must cite its ERRATA entries"
     for eid in o.errata:
         assert f"### {eid}:" in ERRATA, f"{eid} missing from ERRATA.md"
+
+
+def test_search_is_reproducible_and_shrinks_without_hypothesis():
+    @sampling.composite
+    def vectors(draw):
+        return [draw(sampling.integers(-10, 10)) for _ in range(draw(sampling.integers(1, 6)))]
+
+    def at_most_10(v, stats):
+        stats["seen"] = stats.get("seen", 0) + 1
+        return None if sum(v) <= 10 else f"sum {sum(v)} > 10"
+
+    with hypothesis_blocked():
+        first = search(vectors(), at_most_10, 50)
+        again = search(vectors(), at_most_10, 50)
+        unshrunk = search(vectors(), at_most_10, 50, shrink=False)
+        held = search(vectors(), lambda v, s: None, 20, explicit=[[0], [1]])
+    assert first == again  # seeded by the property's name: the same instances every run
+    # shrunk to a smallest counterexample: entries are at most 10, so two of them summing to 11
+    assert len(first.counterexample) == 2 and sum(first.counterexample) == 11
+    assert first.message == "sum 11 > 10" and first.count == unshrunk.count
+    assert sum(unshrunk.counterexample) > 10
+    assert first.stats == {"seen": first.count}  # shrinking does not count
+    # the simplest instance first, explicit ones before generated ones, n generated in all
+    assert held.counterexample is None and held.count == 2 + 20
+    assert next(sampling.examples(vectors(), 1, seed=0))[0] == [0]
 
 
 def test_registry_covers_the_issue_claims():
@@ -65,10 +111,29 @@ def test_cli_one_claim_and_unknown_claim(capsys):
 
 
 def test_exactland_subcommand_wiring(capsys):
-    ap = argparse.ArgumentParser(prog="exactland")
-    sub = ap.add_subparsers(dest="command", required=True)
-    add_parsers(sub)
-    args = ap.parse_args(["proofs", "--claim", "G", "--instances", "1", "--json"])
-    assert args.command == "proofs"
-    assert run(args) == 0
+    assert exactland_main(["proofs", "--claim", "G", "--instances", "1", "--json"]) == 0
     assert '"claim": "G"' in capsys.readouterr().out
+
+
+_WITHOUT_HYPOTHESIS = """
+import sys
+sys.modules["hypothesis"] = None  # any import of hypothesis now raises ImportError
+import proofs_check.registry
+from proofs_check.cli import main
+assert len(proofs_check.registry.all_checks()) == {n_checks}  # imports every check module
+assert main(["--claim", "4.2", "--instances", "3"]) == 0
+from exactland.cli.main import main as exactland_main
+sys.exit(exactland_main(["proofs", "--claim", "4.4", "--instances", "3"]))
+"""
+
+
+def test_proofs_need_no_hypothesis():
+    # Module-level imports, in a fresh interpreter where hypothesis cannot be imported;
+    # test_claim_and_its_broken_variant runs every check with hypothesis blocked too.
+    code = _WITHOUT_HYPOTHESIS.format(n_checks=len(CHECKS))
+    root = pathlib.Path(__file__).resolve().parents[1]
+    path = os.pathsep.join(filter(None, [str(root), os.environ.get("PYTHONPATH")]))
+    done = subprocess.run([sys.executable, "-c", code], cwd=root, capture_output=True, text=True,
+                          env={**os.environ, "PYTHONPATH": path}, timeout=300)
+    assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-2000:]
+    assert done.stdout.count("1/1 claims as documented") == 2

@@ -1,12 +1,11 @@
 """Exact Taylor polynomials along rays (issue 4, parts 1-2).
 
 Expected values are derived by hand in the comments, or come from independent
-routes: a Fraction loss written here, and SymPy differentiation of the loss
-piece written here.
+routes: the shared Fraction loss (:mod:`oracles`) with exact interpolation, and
+SymPy differentiation of the loss piece written here.
 """
 from __future__ import annotations
 
-import argparse
 import json
 from fractions import Fraction as Fr
 
@@ -15,37 +14,23 @@ import sympy as sp
 from flint import fmpq
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from oracles import fr, interpolate, own_loss, own_loss_of
 
 import exactland
 from exactland.errors import InputError, NotExactError, ShapeError
-from exactland.builtin.examples import load_example
+from exactland.builtin.examples import example_names, load_example
+from exactland.cli.main import main
 from exactland.taylor.axes import axes_contrast
 from exactland.taylor.directions import direction_from_dict, named_direction, parse_direction
 from exactland.taylor.rays import (
     check_against_loss, point_along, ray_crossing, ray_polynomial, ray_side,
 )
-from exactland.cli.taylor import add_parsers, run
 from exactland.taylor.symbolic import escape_block, gram_on_flat_face, symbolic_expansion
 
 
 def Q(s) -> fmpq:
     f = Fr(str(s))
     return fmpq(f.numerator, f.denominator)
-
-
-def own_loss(problem) -> Fr:
-    """½ Σ (H rho(W x) − y)², with Fractions (independent of exactland.core.network)."""
-    ap, am = Fr(str(problem.activation.alpha_plus)), Fr(str(problem.activation.alpha_minus))
-    total = Fr(0)
-    for x, y in zip(problem.X, problem.Y):
-        acts = []
-        for w in problem.W:
-            z = sum((Fr(str(a)) * Fr(str(b)) for a, b in zip(w, x)), Fr(0))
-            acts.append(ap * z if z >= 0 else am * z)
-        for j, yj in enumerate(y):
-            out = sum((Fr(str(problem.H[j][i])) * a for i, a in enumerate(acts)), Fr(0))
-            total += (out - Fr(str(yj))) ** 2
-    return total / 2
 
 
 def poly_at(coeffs, eps) -> Fr:
@@ -81,20 +66,59 @@ def test_origin_saddle_escape_path_by_hand():
     assert rp.orthant[0].kink_moves == ((0, 0), (1, 1), (2, 1), (3, 1), (4, 1))
 
 
+# final-minimum along axis:w,1,0 (move w_10 by +eps), derived by hand:
+#   Data x_k = (x, 1), x = -1, -0.6, -0.1, 0.3, 0.7; y = 0.28, -0.1, 0.03, 0.23, -0.22.
+#   The network realises the least-squares line through the samples (test_paper.py,
+#   test_section_411_final_local_minimum_exactly): Σx = -0.7, Σy = 0.22, Σx² = 1.95,
+#   Σxy = -0.308, Σy² = 0.1906; Sxx = 1.95 - 0.49/5 = 1.852, Sxy = -0.308 + 0.154/5 = -0.2772,
+#   Syy = 0.1906 - 0.0484/5 = 0.18092, so
+#   c0 = L = ½ (Syy - Sxy²/Sxx) = ½ (0.18092 - 0.07683984/1.852) = ½ · 16139/115750 = 16139/231500.
+#   Neuron 1 (w = (457/18520, 11937/185200), h = -1) is active on every sample:
+#   z_k = (4570 x + 11937)/185200 = 7367, 9195, 11480, 13308, 15136 (/185200) > 0.
+#   Moving w_10 changes z_k by eps·x and yhat_k by h·eps·x = -eps·x, so while no z_k
+#   changes sign  e_k(eps) = e_k - eps·x_k  and
+#   L(eps) = ½ Σ (e_k - eps x_k)² = L - eps Σ e_k x_k + ½ eps² Σ x_k²:
+#   c1 = -Σ e_k x_k = 0 (the normal equations of the least-squares line),
+#   c2 = ½ Σ x_k² = 1.95/2 = 39/40, c3 = c4 = 0 (h² = 1).
+#   The z_k with x < 0 fall at rate |x|: sample 0 crosses at 7367/185200, sample 1 at
+#   9195/185200 / 0.6 = 15325/185200, sample 2 at 11480/185200 / 0.1 = 114800/185200,
+#   so eps0 = 7367/185200 (sample 0 of neuron 1).  Neuron 0 (w = (-1, 7/10)) does not
+#   move and stays on the kink of x_5 = (0.7, 1): -0.7 + 0.7 = 0 (sample 4, side 0).
+FINAL_C = (Fr(16139, 231500), Fr(0), Fr(39, 40), Fr(0), Fr(0))
+FINAL_EPS0 = Fr(7367, 185200)
+
+
+def final_minimum_moved_w10(eps: Fr) -> Fr:
+    """The Fraction loss of final-minimum with w_10 moved by eps (no exactland arithmetic)."""
+    p = load_example("final-minimum")
+    m = lambda rows: [[fr(c) for c in r] for r in rows]  # noqa: E731
+    W = m(p.W)
+    W[1][0] += eps
+    act = (fr(p.activation.alpha_plus), fr(p.activation.alpha_minus))
+    return own_loss(act, m(p.X), m(p.Y), W, m(p.H))
+
+
+def test_final_minimum_hand_values_by_fraction_interpolation():
+    # the hand derivation above, re-checked independently: the Fraction loss at five
+    # points inside (0, eps0) determines the quartic; past eps0 it is no longer it.
+    assert own_loss_of(load_example("final-minimum")) == FINAL_C[0]
+    ts = [FINAL_EPS0 * n / 6 for n in range(1, 6)]
+    assert tuple(interpolate(ts, [final_minimum_moved_w10(t) for t in ts])) == FINAL_C
+    far = Fr(15000, 185200)  # sample 0 inactive: the loss leaves the polynomial
+    assert final_minimum_moved_w10(far) != poly_at(FINAL_C, far)
+
+
 def test_eps0_is_the_first_side_change_by_hand():
-    # final-minimum, neuron 1 (w = (457/18520, 11937/185200), h = -1) active on all samples.
-    # Moving w_10 by +eps: z_k + eps x_k0. x_1 = (-1, 1): z = (-4570 + 11937)/185200 = 7367/185200,
-    # falls at rate 1 -> eps0 = 7367/185200 (x_2: 9195/185200 / 0.6 = 15325/185200 is later).
-    # d_1 = 0 (stationary, fully active) so c1 = 0; c2 = 1/2 sum x_k0^2 = 1.95/2 = 39/40.
+    # hand values: the derivation above FINAL_C
     p = load_example("final-minimum")
     rp = ray_polynomial(p, named_direction(p, "axis:w,1,0"))
-    assert rp.eps0 == Q("7367/185200") and rp.first_change == (1, 0)
-    assert rp.coefficients == (Q("16139/231500"), 0, Q("39/40"), 0, 0)
+    assert fr(rp.eps0) == FINAL_EPS0 and rp.first_change == (1, 0)
+    assert tuple(fr(c) for c in rp.coefficients) == FINAL_C
     crossings = dict(rp.orthant[1].crossings)
-    assert crossings[0] == Q("7367/185200") and crossings[1] == Q("15325/185200")
+    assert fr(crossings[0]) == FINAL_EPS0 and fr(crossings[1]) == Fr(15325, 185200)
     # beyond eps0 the polynomial is no longer the loss (x_1 has died)
     far = Q("15000/185200")
-    assert own_loss(point_along(p, rp.direction, far)) != poly_at(rp.coefficients, far)
+    assert own_loss_of(point_along(p, rp.direction, far)) != poly_at(rp.coefficients, far)
 
 
 def test_ray_primitives():
@@ -104,7 +128,7 @@ def test_ray_primitives():
 
 # ------------------------------------------- independent route: Fraction loss
 def test_every_example_and_named_direction_matches_the_fraction_loss():
-    for name in exactland.examples.example_names():
+    for name in example_names():
         p = load_example(name)
         cert = exactland.certify(p)
         specs = ["axis:w,0,0", "-axis:w,0,1", f"axis:h,{p.n_outputs - 1},0" if p.n_outputs > 1 else "axis:h,0"]
@@ -115,7 +139,7 @@ def test_every_example_and_named_direction_matches_the_fraction_loss():
             pts = check_against_loss(rp)
             assert len(pts) == 6
             for eps, value in pts:
-                assert own_loss(point_along(p, rp.direction, eps)) == Fr(str(value)) == poly_at(rp.coefficients, eps)
+                assert own_loss_of(point_along(p, rp.direction, eps)) == Fr(str(value)) == poly_at(rp.coefficients, eps)
 
 
 def test_descent_path_coefficients_equal_the_certificate():
@@ -141,7 +165,7 @@ def test_random_directions_agree_with_fraction_loss(data):
     dv = direction_from_dict(p, {"W": mat(2, 2), "H": mat(2, 2)})
     rp = ray_polynomial(p, dv)
     for eps, value in check_against_loss(rp):
-        assert own_loss(point_along(p, dv, eps)) == Fr(str(value))
+        assert own_loss_of(point_along(p, dv, eps)) == Fr(str(value))
 
 
 # ------------------------------------------------------------ directions
@@ -235,26 +259,32 @@ def test_symbolic_rejects_non_tangential_v():
 
 # ------------------------------------------------------------------ CLI
 def _cli(argv, capsys):
-    ap = argparse.ArgumentParser(prog="exactland")
-    add_parsers(ap.add_subparsers(dest="command", required=True))
-    rc = run(ap.parse_args(argv))
+    """``exactland ARGV`` through the console entry point: (exit code, stdout, stderr)."""
+    rc = main(argv)
     out = capsys.readouterr()
     return rc, out.out, out.err
 
 
 def test_cli_taylor_json(capsys):
+    # every value: the hand derivation above FINAL_C (checked by Fraction interpolation in
+    # test_final_minimum_hand_values_by_fraction_interpolation)
     rc, out, _ = _cli(["taylor", "--example", "final-minimum", "--direction", "axis:w,1,0", "--json"], capsys)
     data = json.loads(out)
     assert rc == 0
-    assert data["coefficients"] == ["16139/231500", "0", "39/40", "0", "0"]
-    assert data["eps0"] == "7367/185200"
-    assert data["orthant"]["first_change"] == {"neuron": 1, "sample": 0, "eps": "7367/185200"}
+    assert data["coefficients"] == [str(c) for c in FINAL_C]
+    assert data["eps0"] == str(FINAL_EPS0)
+    # sample 0 (x = -1) of neuron 1 is the first to change side
+    assert data["orthant"]["first_change"] == {"neuron": 1, "sample": 0, "eps": str(FINAL_EPS0)}
+    # neuron 0 is not moved and keeps x_5 = (0.7, 1) on its kink: w.x_5 = -0.7 + 0.7 = 0
     assert data["orthant"]["neurons"][0]["kink"] == [{"sample": 4, "side": 0}]
 
 
 def test_cli_taylor_text_symbolic_and_errors(capsys, tmp_path):
+    # the polynomial of test_origin_saddle_escape_path_by_hand (c0 = 953/10000, c2 = -11/125,
+    # c4 = 111/40, derived there); check_against_loss evaluates it at 6 points
     rc, out, _ = _cli(["taylor", "--example", "origin-saddle", "-d", "escape:0"], capsys)
     assert rc == 0 and "953/10000 - 11/125 eps^2 + 111/40 eps^4" in out and "6 points" in out
+    # the eq. (16) block of test_escape_block_eq16_origin: phi_1((1, 1)) = 11/125 and ||V_h||^2 = 0
     rc, out, _ = _cli(["taylor", "--example", "origin-saddle", "--symbolic", "--json"], capsys)
     data = json.loads(out)
     assert rc == 0 and data["escape_blocks"][0]["matrix"] == "[[0, 11/125], [11/125, 0]]"
@@ -267,4 +297,6 @@ def test_cli_taylor_text_symbolic_and_errors(capsys, tmp_path):
     prob = tmp_path / "p.json"
     prob.write_text(load_example("appendix-g-kink").to_json())
     rc, out, _ = _cli(["taylor", str(prob), "-d", "descent"], capsys)
+    # the descent direction is the tangential witness v = (3/10, 1/10) (test_direction_files_and_errors):
+    # L = 9/2 - 9/20 eps + 9/800 eps^2, derived in test_appendix_g_tangential_polynomial_by_hand
     assert rc == 0 and "9/2 - 9/20 eps + 9/800 eps^2" in out

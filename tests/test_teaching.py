@@ -6,7 +6,6 @@ of the piecewise-polynomial machinery.
 """
 from __future__ import annotations
 
-import argparse
 from fractions import Fraction as Fr
 
 import pytest
@@ -14,11 +13,13 @@ from flint import fmpq
 
 from exactland.errors import InputError
 from exactland.derivation.render import latex_problems, render_latex, render_markdown
-from exactland.cli.taylor import add_parsers, run
-from exactland.derivation.teaching import (
-    abs1, abs_sum, clarke_generators, directional_analysis, eq7, eq7_gradient_descent, neg_abs1,
-    subgradient_obstruction, teaching_derivation, zero_in_hull,
+from exactland.cli.main import main
+from exactland.derivation.directional import (
+    clarke_generators, directional_analysis, subgradient_obstruction, zero_in_hull,
 )
+from exactland.derivation.gradient_descent import eq7_gradient_descent
+from exactland.derivation.piecewise import abs1, abs_sum, eq7, neg_abs1
+from exactland.derivation.teaching import teaching_derivation
 
 
 def Q(s) -> fmpq:
@@ -154,9 +155,7 @@ def test_teaching_derivation_and_cli(capsys):
     md = render_markdown(d)
     assert r"-\varepsilon^{2}" in md and "step 2" in md  # eq. (7) descent; eta = 3/5 escapes at step 2
     assert latex_problems(render_latex(d)) == []
-    ap = argparse.ArgumentParser(prog="exactland")
-    add_parsers(ap.add_subparsers(dest="command", required=True))
-    assert run(ap.parse_args(["teach", "--gd", "1/5", "--steps", "3"])) == 0
+    assert main(["teach", "--gd", "1/5", "--steps", "3"]) == 0
     out = capsys.readouterr().out
     assert "y = 27/125" in out and "no escape" in out
-    assert run(ap.parse_args(["teach", "--gd", "abc"])) == 2
+    assert main(["teach", "--gd", "abc"]) == 2

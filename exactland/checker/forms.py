@@ -15,7 +15,7 @@ from __future__ import annotations
 import math
 from typing import Any, Callable, Iterator
 
-from exactland.checker.arith import INFINITY, absolute, dot, Field, minimum, is_zero_vector
+from exactland.checker.arith import INFINITY, absolute, dot, minimum, is_zero_vector
 from exactland.checker.point import Point
 
 

@@ -1,4 +1,4 @@
-"""Command-line front end of the fast float path: train, phases, snap, plot, demo."""
+"""Commands of the float path: ``train``, ``phases``, ``snap``, ``plot``, ``demo``."""
 from __future__ import annotations
 
 import argparse
@@ -8,20 +8,10 @@ import sys
 from collections import Counter
 from typing import Any
 
-import numpy as np
-
+from exactland.cli.common import EXIT_OK
 from exactland.errors import InputError
-from exactland.core.problem import load_data
-from exactland.dynamics.phases import phases
-from exactland.dynamics.run import Run, load_run, train
-from exactland.dynamics.snap import SnapResult, snap
-from exactland.dynamics.train import TrainConfig
 
-__all__ = ["add_parsers", "run", "SECTION_411"]
-
-SECTION_411 = dict(width=50, init_std=8e-6, lr=1e-3, steps=600_000, loss="mse", seeds=(12,),
-                   log_every=200, checkpoint_every=1000)
-"""The paper's Section 4.1.1 settings (its code: init std 50^-3 = 8e-6, lr 1e-3, 600k steps, MSE)."""
+__all__ = ["register"]
 
 
 def _seeds(text: str) -> tuple[int, ...]:
@@ -34,40 +24,56 @@ def _seeds(text: str) -> tuple[int, ...]:
         raise InputError(f"expected 'a:b' or a comma-separated list, got {text!r}", "--seeds") from exc
 
 
-def add_parsers(sub: Any) -> None:
+def register(sub: Any) -> None:
     """Add the train/phases/snap/plot/demo subcommands."""
-    t = sub.add_parser("train", help="full-batch gradient descent (float64) from small initialisation")
+    from exactland.dynamics.settings import SECTION_4_1_1
+
+    t = sub.add_parser("train", help="full-batch gradient descent (float64) from small initialisation; "
+                       "the defaults are the paper's Section 4.1.1 settings")
     t.add_argument("problem", help="problem or data JSON (W and H may be absent)")
-    t.add_argument("--width", type=int, default=50)
-    t.add_argument("--init-std", type=float, default=8e-6)
-    t.add_argument("--lr", type=float, default=1e-3)
-    t.add_argument("--steps", type=int, default=600_000)
+    paper = SECTION_4_1_1
+    t.add_argument("--width", type=int, default=paper.width, help=f"hidden neurons (default {paper.width})")
+    t.add_argument("--init-std", type=float, default=paper.init_std,
+                   help=f"standard deviation of the initial weights (default {paper.init_std:g})")
+    t.add_argument("--lr", type=float, default=paper.lr, help=f"step size (default {paper.lr:g})")
+    t.add_argument("--steps", type=int, default=paper.steps, help=f"gradient steps (default {paper.steps})")
     t.add_argument("--loss", choices=["mse", "half-sse"], default="mse",
-                   help="mse: the paper's code (mean over samples and outputs); half-sse: ½Σe² (eq. 2)")
-    t.add_argument("--seed", type=int, default=0)
+                   help="mse: the paper's code (mean over samples and outputs); half-sse: ½Σe² (eq. 2) "
+                   "(default mse)")
+    t.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
     t.add_argument("--seeds", help="many seeds at once, 'a:b' or 'a,b,c' (overrides --seed)")
-    t.add_argument("--log-every", type=int, default=None)
-    t.add_argument("--checkpoint-every", type=int, default=None)
-    t.add_argument("--engine", choices=["auto", "numba", "numpy"], default="auto")
+    t.add_argument("--log-every", type=int, default=None,
+                   help="steps between logged losses (default: steps/3000)")
+    t.add_argument("--checkpoint-every", type=int, default=None,
+                   help="steps between saved parameters (default: steps/600, steps/20 for several seeds)")
+    t.add_argument("--engine", choices=["auto", "numba", "numpy"], default="auto",
+                   help="numba when installed, else NumPy (default auto)")
     t.add_argument("--out", required=True, help="run folder to write")
+    t.set_defaults(handler=_train)
     p = sub.add_parser("phases", help="plateaus (saddle neighbourhoods) and final state of a run")
     p.add_argument("run", help="run folder")
-    p.add_argument("--seed-index", type=int, default=0)
-    p.add_argument("--json", action="store_true")
+    p.add_argument("--seed-index", type=int, default=0, help="which seed of a batch (default 0)")
+    p.add_argument("--json", action="store_true", help="print JSON")
+    p.set_defaults(handler=_phases)
     s = sub.add_parser("snap", help="exact certified point near a step, plateau or the end of a run")
     s.add_argument("run", help="run folder")
-    s.add_argument("--at", default="final", help="a step number, 'final' or 'plateau-N'")
-    s.add_argument("--seed-index", type=int, default=0)
-    s.add_argument("--json", action="store_true")
+    s.add_argument("--at", default="final", help="a step number, 'final' or 'plateau-N' (default final)")
+    s.add_argument("--seed-index", type=int, default=0, help="which seed of a batch (default 0)")
+    s.add_argument("--json", action="store_true", help="print JSON")
+    s.set_defaults(handler=_snap)
     s.add_argument("--out", help="where to save the snapped problem JSON (default: RUN/snap-AT.json)")
     g = sub.add_parser("plot", help="Figure 3 panels of a run (PNG)")
     g.add_argument("run", help="run folder")
-    g.add_argument("--seed-index", type=int, default=0)
+    g.add_argument("--seed-index", type=int, default=0, help="which seed of a batch (default 0)")
     g.add_argument("--out", help="PNG path (default: RUN/figure3.png)")
+    g.set_defaults(handler=_plot)
     d = sub.add_parser("demo", help="the main job: train the paper's Section 4.1.1 example, find its "
                        "plateaus, snap and certify each one and the end, draw Figure 3")
-    d.add_argument("--out", default="exactland-demo", help="folder for the run and the figure")
-    d.add_argument("--engine", choices=["auto", "numba", "numpy"], default="auto")
+    d.add_argument("--out", default="exactland-demo",
+                   help="folder for the run and the figure (default exactland-demo)")
+    d.add_argument("--engine", choices=["auto", "numba", "numpy"], default="auto",
+                   help="numba when installed, else NumPy (default auto)")
+    d.set_defaults(handler=_demo)
 
 
 def _progress(done: int, total: int) -> None:
@@ -79,7 +85,9 @@ def _progress(done: int, total: int) -> None:
         sys.stderr.flush()
 
 
-def _config(args: argparse.Namespace) -> TrainConfig:
+def _config(args: argparse.Namespace) -> Any:
+    from exactland.dynamics.config import TrainConfig
+
     seeds = _seeds(args.seeds) if args.seeds else (args.seed,)
     log_every = args.log_every or max(1, args.steps // 3000)
     ck = args.checkpoint_every or max(1, args.steps // (600 if len(seeds) == 1 else 20))
@@ -88,79 +96,11 @@ def _config(args: argparse.Namespace) -> TrainConfig:
                        engine=args.engine)
 
 
-def _checkpoint(r: Run, at: str, seed_index: int) -> tuple[int, int]:
-    """(checkpoint index, step) for --at."""
-    steps = list(r.raw.ckpt_steps)
-    if at == "final":
-        return len(steps) - 1, int(steps[-1])
-    if at.startswith("plateau-"):
-        try:
-            n = int(at.split("-", 1)[1])
-        except ValueError as exc:
-            raise InputError(f"expected plateau-N, got {at!r}", "--at") from exc
-        ps = phases(r, seed_index)
-        if not 0 <= n < len(ps):
-            raise InputError(f"the run has {len(ps)} plateaus (plateau-0 … plateau-{len(ps) - 1})", "--at")
-        return steps.index(ps[n].snapshot), ps[n].snapshot
-    try:
-        step = int(at)
-    except ValueError as exc:
-        raise InputError(f"expected a step, 'final' or 'plateau-N', got {at!r}", "--at") from exc
-    c = int(np.argmin([abs(s - step) for s in steps]))
-    return c, int(steps[c])
-
-
-def snap_at(r: Run, at: str, seed_index: int = 0) -> tuple[int, SnapResult]:
-    """Snap the run's checkpoint selected by ``at``; returns (step, result)."""
-    if not 0 <= seed_index < r.n_seeds:
-        raise InputError(f"the run has {r.n_seeds} seed(s)", "--seed-index")
-    c, step = _checkpoint(r, at, seed_index)
-    W, H = r.raw.W[c, seed_index], r.raw.H[c, seed_index]
-    if not (np.isfinite(W).all() and np.isfinite(H).all()):
-        raise InputError(f"the parameters at step {step} are not finite (the run diverged)", "--at")
-    return step, snap(r.dataset, W, H)
-
-
-def snap_report(step: int, res: SnapResult) -> dict[str, Any]:
-    """JSON-ready report of a snap."""
-    return {
-        "step": step,
-        "verdict": res.verdict,
-        "distance": res.distance,
-        "tolerances": None if res.tolerances is None else res.tolerances.as_dict(),
-        "attempts": [{"tolerances": a.tolerances.as_dict(), "outcome": a.outcome, "detail": a.detail,
-                      "verdict": a.verdict} for a in res.attempts],
-        "escape_neurons": None if res.certificate is None else list(res.certificate.escape_neurons),
-        "small_living": None if res.structure is None else list(res.structure.small),
-        "loss": None if res.certificate is None else str(res.certificate.loss),
-        "certificate": None if res.certificate is None else res.certificate.to_dict(),
-    }
-
-
-def _describe(step: int, res: SnapResult, verbose: bool = False) -> str:
-    if res.certificate is None:
-        return (f"step {step}: no exact stationary point found near the float point "
-                f"({len(res.attempts)} structure guesses: "
-                + "; ".join(f"{a.outcome}: {a.detail}" for a in res.attempts[:4]) + " …)")
-    c = res.certificate
-    st = res.structure
-    assert st is not None
-    p = c.problem
-    mse = 2 * c.loss / (p.n_samples * p.n_outputs)
-    esc, small = list(c.escape_neurons), list(st.small)
-    if verbose:
-        who = f"escape neurons {esc} (small living {small})"
-    elif esc and esc == small:
-        who = f"{len(esc)} escape neurons = the {len(small)} small living neurons"
-    else:
-        who = f"{len(esc)} escape neurons, {len(small)} small living neurons"
-    return (f"step {step}: {c.verdict.value} — exact L = {c.loss} (MSE ≈ {float(mse):.9g}); {who}; "
-            f"groups {[len(g) for g in st.groups]}, {len(st.dead)} dead; "
-            f"|float − exact|_∞ = {res.distance:.2g}; independent check: "
-            f"{'valid' if c.verify().valid else 'INVALID'}")
-
-
 def _train(args: argparse.Namespace) -> int:
+    from exactland.core.problem import load_data
+    from exactland.dynamics.checkpoints import snap_at
+    from exactland.dynamics.run import train
+
     cfg = _config(args)
     r = train(load_data(args.problem), cfg, _progress)
     out = r.save(args.out)
@@ -188,15 +128,18 @@ def _train(args: argparse.Namespace) -> int:
                                                     "final_losses": losses}, indent=1) + "\n")
         print("final verdicts: " + ", ".join(f"{k}: {v}" for k, v in verdicts.most_common()))
         print("final exact losses (½Σe²): " + ", ".join(f"{k} ×{v}" for k, v in losses.most_common()))
-    return 0
+    return EXIT_OK
 
 
 def _phases(args: argparse.Namespace) -> int:
+    from exactland.dynamics.phases import phases
+    from exactland.dynamics.run import load_run
+
     r = load_run(args.run)
     ps = phases(r, args.seed_index)
     if args.json:
         print(json.dumps([p.as_dict() for p in ps], indent=1))
-        return 0
+        return EXIT_OK
     for p in ps:
         kind = "final state" if p.final else f"plateau {p.index}"
         st = p.structure
@@ -206,10 +149,13 @@ def _phases(args: argparse.Namespace) -> int:
               f"kink sets {[list(k) for k in st.kinks]}")
         print(f"  dead {len(st.dead)}, small living {len(st.small)} {list(st.small)}")
         print(f"  Fact 4.6 drift max |Δ(‖w‖² − h²)| = {p.conservation_drift:.3g}")
-    return 0
+    return EXIT_OK
 
 
 def _snap(args: argparse.Namespace) -> int:
+    from exactland.dynamics.checkpoints import describe_snap, snap_at, snap_report
+    from exactland.dynamics.run import load_run
+
     r = load_run(args.run)
     step, res = snap_at(r, args.at, args.seed_index)
     if res.problem is not None:
@@ -218,52 +164,25 @@ def _snap(args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps(snap_report(step, res), indent=1))
     else:
-        print(_describe(step, res, verbose=True))
-    return 0
+        print(describe_snap(step, res, verbose=True))
+    return EXIT_OK
 
 
 def _plot(args: argparse.Namespace) -> int:
+    from exactland.dynamics.phases import phases
     from exactland.dynamics.plot import plot_run
+    from exactland.dynamics.run import load_run
 
     r = load_run(args.run)
     ps = phases(r, args.seed_index)
     out = plot_run(r, args.out or pathlib.Path(args.run) / "figure3.png", ps, ps[-1].structure, args.seed_index)
     print(f"figure written to {out}")
-    return 0
+    return EXIT_OK
 
 
-def demo(out: str | pathlib.Path = "exactland-demo", engine: str = "auto") -> list[str]:
-    """Section 4.1.1 end to end; returns the report lines."""
-    from exactland.builtin.examples import load_example
-    from exactland.dynamics.plot import plot_run
+def _demo(args: argparse.Namespace) -> int:
+    from exactland.dynamics.demo import demo
 
-    cfg = TrainConfig(engine=engine, **SECTION_411)
-    r = train(load_example("origin-saddle").dataset, cfg, _progress)
-    r.save(out)
-    lines = [f"Section 4.1.1: 5 samples, width 50, init std 8e-6, lr 1e-3, {cfg.steps} steps, "
-             f"MSE, seed 12 — trained in {r.raw.seconds:.2f} s ({r.raw.engine})"]
-    ps = phases(r)
-    for p in ps:
-        c = list(r.raw.ckpt_steps).index(p.snapshot)
-        res = snap(r.dataset, r.raw.W[c, 0], r.raw.H[c, 0])
-        head = "final state" if p.final else f"plateau {p.index} (ends at step {p.end})"
-        lines.append(f"{head}: float MSE {p.loss:.9g}")
-        lines.append("  " + _describe(p.snapshot, res))
-    fig = plot_run(r, pathlib.Path(out) / "figure3.png", ps, ps[-1].structure)
-    lines.append(f"figure: {fig}   run: {out}/")
-    return lines
-
-
-def run(args: argparse.Namespace) -> int:
-    """Dispatch the subcommands added by :func:`add_parsers`."""
-    if args.command == "train":
-        return _train(args)
-    if args.command == "phases":
-        return _phases(args)
-    if args.command == "snap":
-        return _snap(args)
-    if args.command == "plot":
-        return _plot(args)
-    for line in demo(args.out, args.engine):
+    for line in demo(args.out, args.engine, _progress):
         print(line)
-    return 0
+    return EXIT_OK

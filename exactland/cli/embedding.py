@@ -1,13 +1,5 @@
 """The ``embed`` and ``split`` subcommands (Section 4.3, Appendices L–N).
 
-Wiring (done by :mod:`exactland.cli.main`)::
-
-    sub = parser.add_subparsers(dest="command")
-    embedding_cli.add_parsers(sub)
-    ...
-    if args.command in ("embed", "split"):
-        return embedding_cli.run(args)
-
 Syntax::
 
     exactland embed PROBLEM.json replicate --neuron I --beta B1,B2,... --gamma G1,G2,...
@@ -22,10 +14,9 @@ Syntax::
 ``embed``). Lists are comma-separated exact numbers (``1/2,1/2``); neuron
 indices are 0-based.
 
-Exit codes of :func:`run`: 0 success, 1 the paper's prediction and the
-certificate disagree (reported loudly on stderr with both certificates);
-bad input raises :class:`exactland.errors.ExactlandError` (the main CLI
-prints ``error: ...`` and exits 2).
+Exit codes: 0 success, 1 the paper's prediction and the certificate disagree
+(reported loudly on stderr with both certificates), 2 bad input, 3 an internal
+error (:data:`exactland.cli.common.EXIT_CODES`).
 """
 from __future__ import annotations
 
@@ -33,49 +24,23 @@ import argparse
 import json
 import pathlib
 import sys
-from typing import Any, Callable
+from typing import TYPE_CHECKING, Any, Callable
 
-from exactland.core.classify import DEFAULT_BUDGET
-from exactland.embedding.operations import (
-    EmbeddingResult,
-    add_negative_unit,
-    add_orthogonal_unit,
-    certified_status,
-    inactive_propagation,
-    replicate,
+from exactland.cli.common import (
+    EXIT_FAILED, EXIT_OK, add_budget, add_problem_source, budget_of, load_problem, parse_list,
 )
-from exactland.errors import ExactlandError, InputError
-from exactland.builtin.examples import load_example
-from exactland.exact.scalars import parse_exact, to_float, to_str
-from exactland.core.problem import Problem, load
-from exactland.core.render import summary
+from exactland.core.defaults import DEFAULT_BUDGET
+from exactland.errors import InputError, InternalError
+from exactland.exact.scalars import to_float, to_str
 
-__all__ = ["add_parsers", "run", "parse_list"]
+if TYPE_CHECKING:  # pragma: no cover
+    from exactland.core.problem import Problem
+    from exactland.embedding.operations import EmbeddingResult
 
-
-def parse_list(text: str, name: str) -> list[Any]:
-    """Comma-separated exact numbers (commas inside parentheses do not split).
-
-    Examples
-    --------
-    >>> parse_list("1/2, 0.5,sqrt(2)/2", "--beta")
-    [1/2, 1/2, RealAlg(sqrt(2)/2)]
-    """
-    parts, depth, cur = [], 0, ""
-    for ch in text:
-        if ch == "," and depth == 0:
-            parts.append(cur)
-            cur = ""
-            continue
-        depth += (ch == "(") - (ch == ")")
-        cur += ch
-    parts.append(cur)
-    if any(not p.strip() for p in parts):
-        raise InputError(f"empty entry in {text!r}: expected comma-separated exact numbers", name)
-    return [parse_exact(p.strip(), f"{name}[{n}]") for n, p in enumerate(parts)]
+__all__ = ["register"]
 
 
-def add_parsers(subparsers: Any) -> None:
+def register(subparsers: Any) -> None:
     """Add ``embed`` (with its four operations) and ``split`` to ``subparsers``."""
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument("--certify", action="store_true",
@@ -83,8 +48,7 @@ def add_parsers(subparsers: Any) -> None:
     common.add_argument("--json", action="store_true",
                         help='print {"problem", "predicted", "certificate", "agree"} as JSON')
     common.add_argument("--out", "-o", help="write the embedded problem JSON to this file")
-    common.add_argument("--budget", type=int, default=DEFAULT_BUDGET,
-                        help=f"certification budget (default {DEFAULT_BUDGET})")
+    add_budget(common, DEFAULT_BUDGET, "certification budget")
 
     e = subparsers.add_parser(
         "embed", help="embed the point into a wider network exactly (Section 4.3, Appendices L-N)",
@@ -94,9 +58,8 @@ def add_parsers(subparsers: Any) -> None:
         "certificate. Neuron indices are 0-based; replicas take the replaced neuron's index "
         "followed by new indices at the end.",
     )
-    e.add_argument("problem", nargs="?", help="problem JSON file")
-    e.add_argument("--example", help="a built-in example instead of a file")
-    e.set_defaults(embedding_command="embed")
+    add_problem_source(e)
+    e.set_defaults(handler=_embed)
     ops = e.add_subparsers(dest="operation", required=True, metavar="OPERATION")
     r = ops.add_parser("replicate", parents=[common],
                        help="unit replication: w = beta_l w_i, h = gamma_l h_i (Prop. 4.9)")
@@ -121,8 +84,7 @@ def add_parsers(subparsers: Any) -> None:
         "nonzero tangential derivative with some gamma_l <= 0, certify the saddle, follow its "
         "exact descent witness to a point of strictly lower loss (verified exactly).",
     )
-    s.add_argument("problem", nargs="?", help="problem JSON file")
-    s.add_argument("--example", help="a built-in example instead of a file")
+    add_problem_source(s)
     s.add_argument("--neuron", type=int, help="neuron to replicate (default: try every candidate)")
     s.add_argument("--beta", default="1,1", help="beta_l (default 1,1)")
     s.add_argument("--gamma", default="1,0", help="gamma_l, some <= 0 (default 1,0)")
@@ -130,21 +92,13 @@ def add_parsers(subparsers: Any) -> None:
                    help="stop at the certificate's witness point instead of searching the ray")
     s.add_argument("--json", action="store_true", help="print the result as JSON")
     s.add_argument("--out", "-o", help="write the lower-loss point (problem JSON) to this file")
-    s.add_argument("--budget", type=int, default=DEFAULT_BUDGET,
-                   help=f"certification budget (default {DEFAULT_BUDGET})")
-    s.set_defaults(embedding_command="split")
-
-
-def _problem(args: argparse.Namespace) -> Problem:
-    if (args.problem is None) == (args.example is None):
-        raise InputError("give exactly one of a problem file and --example", "problem")
-    return load_example(args.example) if args.example else load(args.problem)
-
-
-def _budget(args: argparse.Namespace) -> int:
-    if args.budget < 0:
-        raise InputError("must be non-negative", "--budget")
-    return int(args.budget)
+    add_budget(s, DEFAULT_BUDGET, "certification budget")
+    s.add_argument("--gd-steps", type=int, default=0,
+                   help="continue with this many gradient-descent steps (float path) from the "
+                   "lower-loss point and snap the end to an exact point (default 0: no continuation)")
+    s.add_argument("--gd-lr", type=float, default=1e-3,
+                   help="step size of the continuation, MSE loss (default 0.001)")
+    s.set_defaults(handler=_split)
 
 
 def _v(v: Any) -> str:
@@ -162,8 +116,8 @@ def _loud(result: EmbeddingResult, context: str) -> None:
     print(f"DISAGREEMENT between the paper's prediction and the certificate ({context}):", file=err)
     for line in result.disagreements():
         print(f"  {line}", file=err)
-    assert result.prediction is not None
-    print(f"  rule: {result.prediction.rule}", file=err)
+    if result.prediction is not None:
+        print(f"  rule: {result.prediction.rule}", file=err)
     print("certificate of the original point:", file=err)
     print(result.base_certificate.to_json() if result.base_certificate else "null", file=err)
     print("certificate of the embedded point:", file=err)
@@ -172,8 +126,12 @@ def _loud(result: EmbeddingResult, context: str) -> None:
 
 
 def _embed(args: argparse.Namespace) -> int:
-    problem = _problem(args)
-    budget = _budget(args)
+    from exactland.embedding.operations import (
+        add_negative_unit, add_orthogonal_unit, inactive_propagation, replicate,
+    )
+
+    budget = budget_of(args)
+    problem, _, _ = load_problem(args)
     compare = bool(args.certify)
     op = args.operation
     if op == "replicate":
@@ -203,12 +161,16 @@ def _embed(args: argparse.Namespace) -> int:
         print(_embed_report(res, what))
     if res.agree is False:
         _loud(res, what)
-        return 1
-    return 0
+        return EXIT_FAILED
+    return EXIT_OK
 
 
 def _embed_report(res: EmbeddingResult, what: str) -> str:
-    assert res.prediction is not None and res.certificate is not None
+    from exactland.core.render import summary
+    from exactland.embedding.operations import certified_status
+
+    if res.prediction is None or res.certificate is None:
+        raise InternalError("--certify gave no prediction or no certificate")
     base = res.base_certificate
     pred = res.prediction
     lines = [
@@ -237,11 +199,12 @@ def _tri(x: bool | None) -> str:
     return "no prediction" if x is None else str(x)
 
 
-def _split(args: argparse.Namespace, continuation: Callable[[Problem], Problem] | None) -> int:
+def _split(args: argparse.Namespace) -> int:
     from exactland.embedding.split import split
 
-    problem = _problem(args)
-    budget = _budget(args)
+    budget = budget_of(args)
+    problem, _, _ = load_problem(args)
+    continuation = _continuation(args.gd_steps, args.gd_lr)
     res = split(
         problem,
         neuron=args.neuron,
@@ -257,7 +220,8 @@ def _split(args: argparse.Namespace, continuation: Callable[[Problem], Problem] 
         print(json.dumps(res.to_dict(), indent=1))
     else:
         emb, d = res.embedding, res.descent
-        assert emb.prediction is not None and emb.certificate is not None
+        if emb.prediction is None or emb.certificate is None:
+            raise InternalError("split gave no prediction or no certificate")
         mse = lambda x: f"{to_float(res.mse(x)):.9g}"  # noqa: E731  (display only)
         lines = [
             "split (Section 4.3, closing remark): from a type-1 minimum with "
@@ -285,35 +249,16 @@ def _split(args: argparse.Namespace, continuation: Callable[[Problem], Problem] 
         print("\n".join(lines))
     if res.embedding.agree is False:
         _loud(res.embedding, "split")
-        return 1
-    return 0
+        return EXIT_FAILED
+    return EXIT_OK
 
 
-def run(
-    args: argparse.Namespace, *, continuation: Callable[[Problem], Problem] | None = None
-) -> int:
-    """Run ``embed`` or ``split`` for parsed arguments.
+def _continuation(steps: int, lr: float) -> Callable[[Problem], Problem] | None:
+    """The ``--gd-steps`` hook: float gradient descent, then an exact snap."""
+    if steps < 0:
+        raise InputError("must be non-negative", "--gd-steps")
+    if steps == 0:
+        return None
+    from exactland.dynamics.run import continue_gd
 
-    Parameters
-    ----------
-    args : argparse.Namespace
-        From a parser extended by :func:`add_parsers`.
-    continuation : callable, optional
-        Passed to :func:`exactland.embedding.split.split` (the gradient-descent hook).
-
-    Returns
-    -------
-    int
-        0 on success, 1 when the paper's prediction and the certificate disagree.
-
-    Raises
-    ------
-    ExactlandError
-        Bad input (the main CLI prints ``error: ...`` and exits 2).
-    """
-    cmd = getattr(args, "embedding_command", None) or getattr(args, "command", None)
-    if cmd == "embed":
-        return _embed(args)
-    if cmd == "split":
-        return _split(args, continuation)
-    raise ExactlandError(f"not an embedding command: {cmd!r}", "command")
+    return lambda p: continue_gd(p, steps, lr)

@@ -1,143 +1,89 @@
-"""Command-line interface: ``exactland certify|check|demo|examples``.
+"""The ``exactland`` command: one parser, one error policy.
 
-Exit codes: 0 success (``check``: certificate valid), 1 ``check``: certificate
-invalid, 2 bad input (the message names the field and position).
+Each command family registers its subcommands (``register(subparsers)``) and
+a handler per subcommand; the handlers raise
+:class:`~exactland.errors.ExactlandError` for bad input and
+:class:`~exactland.errors.InternalError` for bugs, and :func:`main` alone turns
+outcomes into exit codes:
+
+====  =====================================================================
+0     success (``check``: the certificate is valid)
+1     an invalid certificate, a failed check, or a prediction that disagrees
+2     bad input; the message names the field and position
+3     internal error (a bug in exactland); the message asks for a report
+130   interrupted (Ctrl-C)
+141   standard output was closed early (for example piped into ``head``)
+====  =====================================================================
+
+Any other exception is reported as an internal error (exit 3) in one line,
+never as a traceback.
+
+Command modules import their heavy dependencies inside the handlers, so that
+building the parser (and ``check``) loads no search code.
 """
 from __future__ import annotations
 
 import argparse
-import json
-import pathlib
+import os
 import sys
 from typing import Sequence
 
-from exactland.core.classify import DEFAULT_BUDGET, certify
-from exactland.errors import ExactlandError
-from exactland.builtin.examples import example_description, example_names, load_example
-from exactland.core.problem import load
-from exactland.core.render import summary
+from exactland.cli import certify, dynamics, embedding, proofs, taylor
+from exactland.cli.common import EXIT_BAD_INPUT, EXIT_BROKEN_PIPE, EXIT_INTERNAL, EXIT_INTERRUPTED
+from exactland.errors import ExactlandError, InternalError
+from exactland.version import __version__
 
-__all__ = ["main"]
+__all__ = ["main", "build_parser"]
+
+_FAMILIES = (certify, dynamics, embedding, taylor, proofs)
+_REPORT = "this is a bug in exactland; please report it with the command and its input"
 
 
-def _parser() -> argparse.ArgumentParser:
+def build_parser() -> argparse.ArgumentParser:
+    """The parser of every subcommand."""
     ap = argparse.ArgumentParser(
         prog="exactland",
         description="Exact certification of stationary points, saddles and type-1 minima "
         "of one-hidden-layer ReLU-like networks.",
+        epilog="exit codes: 0 success, 1 invalid certificate / failed check, 2 bad input, "
+        "3 internal error (a bug), 130 interrupted, 141 output closed early",
     )
+    ap.add_argument("--version", action="version", version=f"exactland {__version__}")
     sub = ap.add_subparsers(dest="command", required=True)
-    c = sub.add_parser("certify", help="classify a point exactly and print its certificate")
-    src = c.add_mutually_exclusive_group(required=True)
-    src.add_argument("problem", nargs="?", help="problem JSON file (activation, X, Y, W, H)")
-    src.add_argument("--example", help="a built-in example instead of a file (see `exactland examples`)")
-    c.add_argument("--json", action="store_true", help="print the certificate as JSON")
-    c.add_argument("--out", "-o", help="also write the JSON certificate to this file")
-    c.add_argument("--budget", type=int, default=DEFAULT_BUDGET,
-                   help="subset evaluations allowed to the general tangential routine "
-                   f"(default {DEFAULT_BUDGET}); beyond it the verdict is 'undecided'")
-    k = sub.add_parser("check", help="independently re-check a certificate (exit 0 valid, 1 invalid)")
-    k.add_argument("certificate", help="certificate JSON file written by `certify --json`")
-    e = sub.add_parser("examples", help="list the built-in examples")
-    e.add_argument("--certify", action="store_true", help="certify and re-check each of them")
-    from exactland.cli.dynamics import add_parsers as dynamics_parsers
-    from exactland.cli.embedding import add_parsers as embedding_parsers
-
-    from exactland.cli.taylor import add_parsers as taylor_parsers
-
-    from proofs_check.cli import add_parsers as proofs_parsers
-
-    dynamics_parsers(sub)
-    embedding_parsers(sub)
-    taylor_parsers(sub)
-    proofs_parsers(sub)
-    sp = sub.choices["split"]
-    sp.add_argument("--gd-steps", type=int, default=0,
-                    help="continue with this many gradient-descent steps (float path) from the "
-                    "lower-loss point and snap the end to an exact point (0: no continuation)")
-    sp.add_argument("--gd-lr", type=float, default=1e-3, help="step size of the continuation (MSE)")
+    for family in _FAMILIES:
+        family.register(sub)
     return ap
 
 
-def _certify(args: argparse.Namespace) -> int:
-    if args.budget < 0:
-        raise ExactlandError("must be non-negative", "--budget")
-    problem = load_example(args.example) if args.example else load(args.problem)
-    cert = certify(problem, budget=args.budget)
-    text = cert.to_json()
-    if args.out:
-        pathlib.Path(args.out).write_text(text + "\n", encoding="utf-8")
-    print(text if args.json else summary(cert))
-    return 0
-
-
-def _check(args: argparse.Namespace) -> int:
-    from exactland.checker import check_certificate
-
-    report = check_certificate(pathlib.Path(args.certificate))
-    if report.valid:
-        print(f"valid: {len(report.checked)} claim groups re-derived")
-        for line in report.checked:
-            print(f"  ok  {line}")
-        return 0
-    print("INVALID certificate:")
-    for line in report.reasons:
-        print(f"  {line}")
-    return 1
-
-
-def _examples(certify_them: bool) -> int:
-    if not certify_them:
-        for name in example_names():
-            print(f"{name}: {example_description(name)}")
-        return 0
-    for name in example_names():
-        cert = certify(load_example(name))
-        report = cert.verify()
-        print(f"== {name}: {example_description(name)}")
-        print(summary(cert, max_neurons=6))
-        print(f"independent check: {'valid' if report.valid else 'INVALID ' + '; '.join(report.reasons)}")
-        print()
-    return 0
-
-
 def main(argv: Sequence[str] | None = None) -> int:
-    """Entry point of the ``exactland`` console script."""
-    args = _parser().parse_args(argv)
+    """Entry point of the ``exactland`` console script; returns the exit code."""
+    args = build_parser().parse_args(argv)
     try:
-        if args.command == "certify":
-            return _certify(args)
-        if args.command == "check":
-            return _check(args)
-        if args.command == "examples":
-            return _examples(args.certify)
-        if args.command == "proofs":
-            from proofs_check.cli import run as proofs_run
-
-            return proofs_run(args)
-        if args.command in ("taylor", "derive", "teach"):
-            from exactland.cli.taylor import run as taylor_run
-
-            return taylor_run(args)
-        if args.command in ("embed", "split"):
-            from exactland.cli.embedding import run as embedding_run
-
-            cont = None
-            if args.command == "split" and args.gd_steps > 0:
-                from exactland.dynamics.run import continue_gd
-
-                steps, lr = args.gd_steps, args.gd_lr
-                cont = lambda p: continue_gd(p, steps, lr)  # noqa: E731
-            return embedding_run(args, continuation=cont)
-        from exactland.cli.dynamics import run as dynamics_run
-
-        return dynamics_run(args)
+        return int(args.handler(args))
     except ExactlandError as exc:
         print(f"error: {exc}", file=sys.stderr)
-        return 2
-    except json.JSONDecodeError as exc:  # pragma: no cover - load() wraps these
-        print(f"error: malformed JSON: {exc}", file=sys.stderr)
-        return 2
+        return EXIT_BAD_INPUT
+    except InternalError as exc:
+        print(f"internal error: {exc}\n{_REPORT}", file=sys.stderr)
+        return EXIT_INTERNAL
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return EXIT_INTERRUPTED
+    except BrokenPipeError:
+        _silence_stdout()
+        return EXIT_BROKEN_PIPE
+    except Exception as exc:  # noqa: BLE001 - the one place that turns a bug into a message
+        print(f"internal error: {type(exc).__name__}: {exc}\n{_REPORT}", file=sys.stderr)
+        return EXIT_INTERNAL
+
+
+def _silence_stdout() -> None:
+    """Point stdout at /dev/null so that the interpreter's final flush cannot fail again."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):  # pragma: no cover - no file descriptor to redirect
+        pass
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -15,35 +15,28 @@
 ``exactland teach [--format ...] [--out FILE] [--gd ETA [--steps N]]``
     The Appendix C / Remark 3.4 examples, or one exact GD run on eq. (7).
 
-``PROBLEM`` may be replaced by ``--example NAME``. Exit codes: 0 success,
-1 an internal cross-check failed (a bug), 2 bad input (the message names the
-field), as for ``certify``.
+``PROBLEM`` may be replaced by ``--example NAME``. Exit codes are those of
+every command (:data:`exactland.cli.common.EXIT_CODES`): an internal
+cross-check that fails is a bug (exit 3), bad input exits 2.
 """
 from __future__ import annotations
 
 import argparse
 import json
-import pathlib
-import sys
 from typing import Any
 
-from exactland.errors import ExactlandError, InputError
+from exactland.cli.common import EXIT_OK, add_problem_source, load_problem, write_output
+from exactland.errors import InputError
 from exactland.exact.scalars import parse_exact, to_str
-from exactland.taylor.rays import CheckFailed
 
-__all__ = ["add_parsers", "run", "main"]
-
-
-def _source(p: argparse.ArgumentParser) -> None:
-    src = p.add_mutually_exclusive_group(required=True)
-    src.add_argument("problem", nargs="?", help="problem JSON file (activation, X, Y, W, H)")
-    src.add_argument("--example", help="a built-in example instead of a file")
+__all__ = ["register"]
 
 
-def add_parsers(subparsers: Any) -> None:
+def register(subparsers: Any) -> None:
     """Add the ``taylor``, ``derive`` and ``teach`` subcommands to an argparse subparsers object."""
     t = subparsers.add_parser("taylor", help="exact Taylor polynomial of the loss along a direction, per orthant")
-    _source(t)
+    add_problem_source(t)
+    t.set_defaults(handler=_taylor)
     mode = t.add_mutually_exclusive_group(required=True)
     mode.add_argument("--direction", "-d", help="direction file or name (escape:i, axis:h,i, axis:w,i,c, "
                       "radial:i, tangential:i[,v], descent, ascent; leading '-' negates)")
@@ -53,36 +46,19 @@ def add_parsers(subparsers: Any) -> None:
                    help="with --symbolic: the tangential direction v_i of neuron i (repeatable)")
     t.add_argument("--json", action="store_true", help="print JSON (every number an exact string)")
     d = subparsers.add_parser("derive", help="write a worked derivation of the classification")
-    _source(d)
-    d.add_argument("--format", "-f", choices=("markdown", "latex", "html"), default="markdown")
+    add_problem_source(d)
+    d.set_defaults(handler=_derive)
+    d.add_argument("--format", "-f", choices=("markdown", "latex", "html"), default="markdown",
+                   help="output format (default markdown)")
     d.add_argument("--out", "-o", help="write to this file instead of standard output")
     d.add_argument("--title", help="heading of the derivation")
     e = subparsers.add_parser("teach", help="Appendix C / Remark 3.4 examples without a network")
-    e.add_argument("--format", "-f", choices=("markdown", "latex", "html"), default="markdown")
+    e.set_defaults(handler=_teach)
+    e.add_argument("--format", "-f", choices=("markdown", "latex", "html"), default="markdown",
+                   help="output format (default markdown)")
     e.add_argument("--out", "-o", help="write to this file instead of standard output")
     e.add_argument("--gd", metavar="ETA", help="run exact gradient descent on eq. (7) with this step")
     e.add_argument("--steps", type=int, default=20, help="GD steps (default 20)")
-
-
-def _problem(args: argparse.Namespace) -> tuple[Any, str, str]:
-    from exactland.builtin.examples import example_description, load_example
-    from exactland.core.problem import load
-
-    if getattr(args, "example", None):
-        return load_example(args.example), args.example, example_description(args.example)
-    path = pathlib.Path(args.problem)
-    from exactland.core.problem import read_json
-
-    data = read_json(path)
-    desc = str(data.get("description", "")) if isinstance(data, dict) else ""
-    return load(data), path.stem, desc
-
-
-def _write(text: str, out: str | None) -> None:
-    if out:
-        pathlib.Path(out).write_text(text, encoding="utf-8")
-    else:
-        sys.stdout.write(text if text.endswith("\n") else text + "\n")
 
 
 def _taylor(args: argparse.Namespace) -> int:
@@ -90,7 +66,7 @@ def _taylor(args: argparse.Namespace) -> int:
     from exactland.taylor.directions import parse_direction
     from exactland.taylor.rays import check_against_loss, ray_polynomial
 
-    problem, _, _ = _problem(args)
+    problem, _, _ = load_problem(args)
     if args.symbolic:
         return _symbolic(args, problem)
     if args.tangent:
@@ -104,7 +80,7 @@ def _taylor(args: argparse.Namespace) -> int:
         out["label"] = direction.label
         out["checked_at"] = [{"eps": to_str(e), "loss": to_str(v)} for e, v in pts]
         print(json.dumps(out, indent=1))
-        return 0
+        return EXIT_OK
     if rp.first_change is None:
         rng = "for all eps >= 0 (no sample outside a kink set ever changes side)"
     else:
@@ -122,7 +98,7 @@ def _taylor(args: argparse.Namespace) -> int:
     lines.append(f"check: equals the exact loss at eps = {', '.join(to_str(e) for e, _ in pts)} "
                  f"({len(pts)} points; a quartic is fixed by 5)")
     print("\n".join(lines))
-    return 0
+    return EXIT_OK
 
 
 def _tangents(specs: list[str], d: int) -> dict[int, tuple[Any, ...]]:
@@ -176,7 +152,7 @@ def _symbolic(args: argparse.Namespace, problem: Any) -> int:
     }
     if args.json:
         print(json.dumps(data, indent=1))
-        return 0
+        return EXIT_OK
     lines = [f"aligned coordinates: {data['coordinates']}",
              "tangents: " + "; ".join(f"v_{i} = ({', '.join(v)})" for i, v in data["tangents"].items()),
              f"variables (Hessian order): {', '.join(map(str, se.variables))}"]
@@ -191,26 +167,27 @@ def _symbolic(args: argparse.Namespace, problem: Any) -> int:
                      f"T2 = {b['T2']}, eq. (17): b > {b['b_bound_over_a']} a")
     lines += [f"checked: {c}" for c in data["checks"]]
     print("\n".join(lines))
-    return 0
+    return EXIT_OK
 
 
 def _derive(args: argparse.Namespace) -> int:
     from exactland.derivation.build import derive
     from exactland.derivation.render import render
 
-    problem, name, desc = _problem(args)
+    problem, name, desc = load_problem(args)
     d = derive(problem, title=args.title or f"Worked derivation: {name}", description=desc)
-    _write(render(d, args.format), args.out)
-    return 0
+    write_output(render(d, args.format), args.out)
+    return EXIT_OK
 
 
 def _teach(args: argparse.Namespace) -> int:
     from exactland.derivation.render import render
-    from exactland.derivation.teaching import eq7_gradient_descent, teaching_derivation
+    from exactland.derivation.gradient_descent import eq7_gradient_descent
+    from exactland.derivation.teaching import teaching_derivation
 
     if args.gd is None:
-        _write(render(teaching_derivation(), args.format), args.out)
-        return 0
+        write_output(render(teaching_derivation(), args.format), args.out)
+        return EXIT_OK
     if args.steps < 0:
         raise InputError("must be non-negative", "--steps")
     r = eq7_gradient_descent(args.gd, args.steps)
@@ -219,34 +196,5 @@ def _teach(args: argparse.Namespace) -> int:
               for n, (p, v) in enumerate(zip(r.points, r.values))]
     lines.append("escaped (f < f(0) = 0) at step " + str(r.escaped_at) if r.escaped_at is not None
                  else "never below f(0) = 0: no escape")
-    _write("\n".join(lines), args.out)
-    return 0
-
-
-def run(args: argparse.Namespace) -> int:
-    """Dispatch a parsed ``taylor``/``derive``/``teach`` command; returns the exit code."""
-    try:
-        if args.command == "taylor":
-            return _taylor(args)
-        if args.command == "derive":
-            return _derive(args)
-        if args.command == "teach":
-            return _teach(args)
-        raise InputError(f"not a command of this module: {args.command}", "command")
-    except CheckFailed as exc:  # an internal cross-check failed: a bug, not bad input
-        print(f"internal check failed: {exc}", file=sys.stderr)
-        return 1
-    except ExactlandError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 2
-
-
-def main(argv: list[str] | None = None) -> int:
-    """Stand-alone entry point (``python -m exactland.cli.taylor taylor ...``)."""
-    ap = argparse.ArgumentParser(prog="exactland")
-    add_parsers(ap.add_subparsers(dest="command", required=True))
-    return run(ap.parse_args(argv))
-
-
-if __name__ == "__main__":  # pragma: no cover
-    sys.exit(main())
+    write_output("\n".join(lines), args.out)
+    return EXIT_OK

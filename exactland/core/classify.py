@@ -30,12 +30,13 @@ from exactland.exact.scalars import sign
 from exactland.core.paths import PathWitness, activation_increments, neuron_path
 from exactland.core.problem import Problem
 from exactland.core.stationarity import TangentialAnalysis, tangential_analysis
+from exactland.core.defaults import DEFAULT_BUDGET
 from exactland.core.tangent import Budget
 from exactland.errors import InternalError
 
 __all__ = ["certify", "DEFAULT_BUDGET"]
 
-DEFAULT_BUDGET = 200_000
+
 Vector = tuple[Any, ...]
 
 

@@ -55,30 +55,31 @@ class Evaluation:
     _dden: int
     _rational: bool
 
-    def _q(self, num: Any, den: int) -> Any:
+    def _exact(self, num: Any, den: int) -> Any:
+        """The exact number ``num / den`` (fmpq for rational problems)."""
         if self._rational:
             return fmpq(int(num), den)
         return num if den == 1 else num / den
 
     def z(self, i: int, k: int) -> Any:
         """``w_i·x_k``."""
-        return self._q(self._z[i, k], self._wd[i] * self._xd[k])
+        return self._exact(self._z[i, k], self._wd[i] * self._xd[k])
 
     def rho(self, i: int, k: int) -> Any:
         """``rho(w_i·x_k)``."""
-        return self._q(self._rho[i, k], self._ad * self._wd[i] * self._xd[k])
+        return self._exact(self._rho[i, k], self._ad * self._wd[i] * self._xd[k])
 
     def e(self, k: int, j: int) -> Any:
         """Residual ``e_kj = ŷ_kj − y_kj``."""
-        return self._q(self._e[k, j], self._ed[k])
+        return self._exact(self._e[k, j], self._ed[k])
 
     def d(self, j: int, i: int) -> tuple[Any, ...]:
         """``d_ji`` of eq. (3) (kink samples contribute nothing)."""
-        return tuple(self._q(x, self._dden) for x in self._d[j][i])
+        return tuple(self._exact(x, self._dden) for x in self._d[j][i])
 
     def dL_dh(self, j: int, i: int) -> Any:
         """``∂L/∂h_ji = w_i·d_ji`` (eq. 4)."""
-        return self._q(self._dldh[i, j], self._wd[i] * self._dden)
+        return self._exact(self._dldh[i, j], self._wd[i] * self._dden)
 
     def kink_set(self, i: int) -> tuple[int, ...]:
         """``K⁰(i) = {k : w_i·x_k = 0}``, decided exactly."""

@@ -19,7 +19,6 @@ import json
 import pathlib
 from dataclasses import dataclass
 from functools import cached_property
-from decimal import Decimal
 from typing import Any, Mapping, Sequence
 
 from flint import fmpq
@@ -31,6 +30,7 @@ from exactland.errors import (
     ShapeError,
 )
 from exactland.exact.intmat import ScaledRows, scaled_rows
+from exactland.exact.jsonio import read_json
 from exactland.exact.scalars import parse_exact, sign, to_str
 
 __all__ = ["Activation", "Dataset", "Problem", "load", "load_data", "parse_matrix"]
@@ -313,34 +313,6 @@ class Problem:
     def to_json(self, indent: int | None = 1) -> str:
         """The problem as JSON text; ``load(json.loads(p.to_json())) == p``."""
         return json.dumps(self.to_dict(), indent=indent)
-
-
-def _read_json_text(text: str, source: str) -> Any:
-    try:
-        return json.loads(text, parse_float=Decimal, parse_constant=_refuse_constant)
-    except json.JSONDecodeError as exc:
-        raise JSONFormatError(f"malformed JSON: {exc}", source) from exc
-
-
-def _refuse_constant(name: str) -> Any:
-    # keep the non-finite value: parse_exact refuses it naming the field and position
-    return Decimal(name)
-
-
-def read_json(path_or_text: str | pathlib.Path) -> Any:
-    """Read JSON from a file path, reading decimal literals as exact Decimals.
-
-    Raises
-    ------
-    JSONFormatError
-        Unreadable file or malformed JSON (NaN/Infinity literals included).
-    """
-    path = pathlib.Path(path_or_text)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as exc:
-        raise JSONFormatError(f"cannot read file: {exc}", str(path)) from exc
-    return _read_json_text(text, str(path))
 
 
 def _data_fields(

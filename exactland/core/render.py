@@ -4,6 +4,7 @@ from __future__ import annotations
 from typing import Any
 
 from exactland.core.certificate import Certificate, Verdict
+from exactland.errors import InternalError
 from exactland.exact.scalars import to_str, to_text
 
 __all__ = ["polynomial", "summary"]
@@ -65,7 +66,8 @@ def summary(cert: Certificate, *, max_neurons: int = 12) -> str:
     ]
     if cert.verdict is Verdict.TYPE_1_MINIMUM:
         rc = cert.radius_constants
-        assert rc is not None
+        if rc is None:
+            raise InternalError("a type-1 certificate without radius constants")
         lines.append(
             f"certified radius: L(P + dP) >= L(P) for all ||dP||_inf < {to_text(cert.radius)}"
             f"   (rho_w = {to_text(rc.rho_w)}, rho_h = {to_text(rc.rho_h)})"
@@ -96,11 +98,13 @@ def summary(cert: Certificate, *, max_neurons: int = 12) -> str:
         tag = []
         if n.nonnegative is False:
             tw = n.tangential_witness
-            assert tw is not None
+            if tw is None:
+                raise InternalError(f"neuron {n.index}: a negative tangential derivative without witness")
             tag.append(f"dL/ds < 0 along v = {_v(tw[0])} (value {to_str(tw[1])})")
         if n.is_escape:
             ew = n.escape_witness
-            assert ew is not None
+            if ew is None:
+                raise InternalError(f"neuron {n.index}: an escape neuron without witness")
             tag.append(f"escape: phi_{ew[0]}(v) = {to_str(ew[3])} != 0 at v = {_v(ew[1])}")
         if n.c is not None and n.is_escape is False:
             tag.append(f"c = {to_text(n.c)}")

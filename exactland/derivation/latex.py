@@ -12,7 +12,7 @@ import sympy as sp
 from exactland.exact.linalg import dot
 from exactland.exact.scalars import is_rational, sign, to_str, to_sympy
 
-__all__ = ["tex", "tex_vec", "tex_set", "tex_matrix", "tex_poly", "dot_tex"]
+__all__ = ["tex", "tex_vec", "tex_set", "tex_matrix", "tex_poly", "dot_tex", "tex_ji"]
 
 
 def tex(x: Any) -> str:
@@ -84,3 +84,25 @@ def tex_poly(coeffs: Sequence[Any], var: str = r"\varepsilon") -> str:
 def dot_tex(a: Sequence[Any], b: Sequence[Any]) -> str:
     """``a·b`` as an exact LaTeX number."""
     return tex(dot(a, b))
+
+
+def tex_ji(n_outputs: int, j: int, i: int) -> str:
+    """The 1-based subscript of ``h_ji``, ``d_ji``, ``φ_ji``: ``j,i``, or ``i`` alone when |J| = 1.
+
+    Parameters
+    ----------
+    n_outputs : int
+        |J|.
+    j, i : int
+        Output and neuron (0-based).
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
+    >>> tex_ji(1, 0, 2), tex_ji(2, 1, 0)
+    ('3', '2,1')
+    """
+    return f"{j + 1},{i + 1}" if n_outputs > 1 else f"{i + 1}"

@@ -18,8 +18,9 @@ from dataclasses import asdict, dataclass, field
 from typing import Any, Sequence
 
 from exactland.errors import InternalError
+from exactland.exact.scalars import to_str
 
-__all__ = ["Fact", "Table", "Step", "Derivation", "verify_facts", "DerivationMismatch"]
+__all__ = ["Fact", "Table", "Step", "Derivation", "verify_facts", "DerivationMismatch", "fact_vector"]
 
 
 class DerivationMismatch(InternalError):
@@ -41,6 +42,26 @@ class Fact:
 
     path: tuple[Any, ...]
     value: Any
+
+
+def fact_vector(v: Sequence[Any]) -> list[str]:
+    """A vector as a fact value: its exact strings, as certificates serialise vectors.
+
+    Parameters
+    ----------
+    v : sequence of exact numbers
+
+    Returns
+    -------
+    list of str
+
+    Examples
+    --------
+    >>> from flint import fmpq
+    >>> fact_vector((fmpq(-7, 25), 3))
+    ['-7/25', '3']
+    """
+    return [to_str(x) for x in v]
 
 
 @dataclass(frozen=True)
@@ -102,6 +123,7 @@ class Derivation:
 
 
 def _resolve(data: Any, path: Sequence[Any]) -> Any:
+    """The value at ``path`` in nested dicts and lists."""
     for key in path:
         data = data[key]
     return data

@@ -5,6 +5,10 @@ angle of each ``w_i`` (counter-clockwise from (1, 0); the first two
 coordinates when d > 2) with the dead region tinted for 2-d data of the form
 x = (x, 1); (c) ``‖w_i‖``; (d…) ``h_ji`` for every output j. Curves are
 coloured by the neuron's group at the end of the run; dead neurons are black.
+
+The figure is built as a :class:`matplotlib.figure.Figure` and rendered with
+the Agg canvas directly: no ``pyplot``, no change to the process-wide
+matplotlib backend or state.
 """
 from __future__ import annotations
 
@@ -15,6 +19,7 @@ import numpy as np
 from exactland.dynamics.phases import Plateau
 from exactland.dynamics.run import Run
 from exactland.dynamics.structure import Structure
+from exactland.exact.scalars import to_float
 
 __all__ = ["plot_run"]
 
@@ -43,10 +48,9 @@ def plot_run(
     -------
     pathlib.Path
     """
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
+    # imported on first use: matplotlib is slow to import and only drawing needs it
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
 
     raw = run.raw
     J = raw.H.shape[2]
@@ -54,15 +58,10 @@ def plot_run(
     W = raw.W[:, seed_index]  # C×I×d
     H = raw.H[:, seed_index]  # C×J×I
     I = W.shape[1]
-    colours = ["tab:red", "tab:orange", "tab:blue", "tab:green", "tab:purple", "tab:brown"]
-    col = ["0.6"] * I
-    if final is not None:
-        for g, members in enumerate(final.groups):
-            for i in members:
-                col[i] = colours[g % len(colours)]
-        for i in final.dead:
-            col[i] = "black"
-    fig, axes = plt.subplots(1, 3 + J, figsize=(4.2 * (3 + J), 3.6))
+    col = _neuron_colours(I, final)
+    fig = Figure(figsize=(4.2 * (3 + J), 3.6))
+    FigureCanvasAgg(fig)
+    axes = fig.subplots(1, 3 + J)
     ax = axes[0]
     ax.semilogy(raw.log_steps, raw.losses[seed_index], color="black", lw=1)
     ax.set_title(f"(a) loss ({run.config.loss})")
@@ -93,14 +92,24 @@ def plot_run(
     out = pathlib.Path(path)
     out.parent.mkdir(parents=True, exist_ok=True)
     fig.savefig(out, dpi=110)
-    plt.close(fig)
     return out
+
+
+def _neuron_colours(n_neurons: int, final: Structure | None) -> list[str]:
+    """One colour per neuron: its final group's, black if dead, grey otherwise."""
+    colours = ["tab:red", "tab:orange", "tab:blue", "tab:green", "tab:purple", "tab:brown"]
+    col = ["0.6"] * n_neurons
+    if final is not None:
+        for g, members in enumerate(final.groups):
+            for i in members:
+                col[i] = colours[g % len(colours)]
+        for i in final.dead:
+            col[i] = "black"
+    return col
 
 
 def raw_X(run: Run) -> list[list[float]]:
     """The inputs as floats (named conversion, for drawing only)."""
-    from exactland.exact.scalars import to_float
-
     return [[to_float(c) for c in row] for row in run.dataset.X]
 
 

@@ -21,10 +21,12 @@ from typing import Callable
 
 import numpy as np
 
-from exactland.errors import JSONFormatError
-from exactland.exact.scalars import to_float
 from exactland.core.problem import Dataset, Problem, load_data
-from exactland.dynamics.train import RawTrajectory, TrainConfig, gradient_descent
+from exactland.dynamics.snap import snap
+from exactland.dynamics.config import TrainConfig
+from exactland.dynamics.train import RawTrajectory, gradient_descent
+from exactland.errors import JSONFormatError
+from exactland.exact.scalars import to_float, to_str
 
 __all__ = ["Run", "train", "load_run", "float_data", "continue_gd", "FORMAT"]
 
@@ -79,8 +81,6 @@ class Run:
         out = pathlib.Path(folder)
         out.mkdir(parents=True, exist_ok=True)
         d = self.dataset
-        from exactland.exact.scalars import to_str
-
         data = {
             "activation": {"alpha_plus": to_str(d.activation.alpha_plus),
                            "alpha_minus": to_str(d.activation.alpha_minus)},
@@ -144,12 +144,10 @@ def continue_gd(problem: Problem, steps: int, lr: float, loss: str = "mse") -> P
 
     The continuation hook of :func:`exactland.embedding.split.split`: the float path
     moves on from ``problem``'s point for ``steps`` steps and the final float
-    point is turned into an exact stationary candidate by :func:`.snap.snap`
-    (the start point itself if no guess survives).
+    point is turned into an exact stationary candidate by
+    :func:`exactland.dynamics.snap.snap` (the start point itself if no guess
+    survives).
     """
-    from exactland.exact.scalars import to_float
-    from exactland.dynamics.snap import snap
-
     W0 = np.array([[to_float(c) for c in row] for row in problem.W])
     H0 = np.array([[to_float(c) for c in row] for row in problem.H])
     cfg = TrainConfig(width=problem.n_neurons, init_std=0.0, lr=lr, steps=steps, loss=loss,

@@ -20,92 +20,21 @@ batched runs carry a leading seed axis.
 """
 from __future__ import annotations
 
-import math
 import time
 from dataclasses import dataclass
 from typing import Callable
 
 import numpy as np
 
+from exactland.dynamics.config import TrainConfig, numba_available
 from exactland.errors import InputError
 
-__all__ = ["TrainConfig", "RawTrajectory", "gradient_descent", "init_params", "numba_available"]
+__all__ = ["RawTrajectory", "gradient_descent", "init_params"]
 
 try:  # optional compiled engine
     import numba as _numba
 except ImportError:  # pragma: no cover - exercised when the extra is absent
     _numba = None
-
-
-def numba_available() -> bool:
-    """True when the compiled engine can be used."""
-    return _numba is not None
-
-
-@dataclass(frozen=True)
-class TrainConfig:
-    """Settings of a gradient-descent run.
-
-    Parameters
-    ----------
-    width : int
-        Number of hidden neurons |I|.
-    init_std : float
-        Standard deviation of the Gaussian initialisation.
-    lr : float
-        Step size η.
-    steps : int
-        Number of GD steps.
-    loss : {"mse", "half-sse"}
-        Loss convention (see the module notes).
-    seeds : tuple of int
-        One run per seed (vectorised over the leading seed axis).
-    log_every : int
-        Record the loss every this many steps.
-    checkpoint_every : int
-        Record the parameters every this many steps (and at the end).
-    engine : {"auto", "numba", "numpy"}
-
-    Raises
-    ------
-    InputError
-        Impossible settings (non-positive width/steps/lr, negative or
-        non-finite std, unknown loss or engine).
-    """
-
-    width: int
-    init_std: float
-    lr: float
-    steps: int
-    loss: str = "mse"
-    seeds: tuple[int, ...] = (0,)
-    log_every: int = 100
-    checkpoint_every: int = 1000
-    engine: str = "auto"
-
-    def __post_init__(self) -> None:
-        if self.width < 1:
-            raise InputError("must be at least 1", "--width")
-        if self.steps < 1:
-            raise InputError("must be at least 1", "--steps")
-        if not (math.isfinite(self.lr) and self.lr > 0):
-            raise InputError("must be a positive finite number", "--lr")
-        if not (math.isfinite(self.init_std) and self.init_std >= 0):
-            raise InputError("must be a non-negative finite number", "--init-std")
-        if self.loss not in ("mse", "half-sse"):
-            raise InputError("must be 'mse' or 'half-sse'", "--loss")
-        if self.engine not in ("auto", "numba", "numpy"):
-            raise InputError("must be 'auto', 'numba' or 'numpy'", "--engine")
-        if self.engine == "numba" and not numba_available():
-            raise InputError("numba is not installed (pip install 'exactland[fast]')", "--engine")
-        if self.log_every < 1 or self.checkpoint_every < 1:
-            raise InputError("must be at least 1", "--log-every/--checkpoint-every")
-        if not self.seeds:
-            raise InputError("at least one seed is needed", "--seeds")
-
-    def grad_scale(self, n_samples: int, n_outputs: int) -> float:
-        """Factor turning ∇L (half-sse) into the gradient of the chosen loss."""
-        return 1.0 if self.loss == "half-sse" else 2.0 / (n_samples * n_outputs)
 
 
 @dataclass(frozen=True)
@@ -310,30 +239,13 @@ def gradient_descent(
     J = Y.shape[1]
     if not (np.isfinite(X).all() and np.isfinite(Y).all()):
         raise InputError("data contain NaN or infinity", "X/Y")
-    S, I = len(config.seeds), config.width
-    W = np.empty((S, I, d))
-    H = np.empty((S, J, I))
-    for s, seed in enumerate(config.seeds):
-        if init is None:
-            W[s], H[s] = init_params(seed, I, d, J, config.init_std)
-        else:
-            W[s], H[s] = init
-    T = config.steps // config.log_every + 1
-    C = config.steps // config.checkpoint_every + 1 + (config.steps % config.checkpoint_every != 0)
-    losses = np.full((S, T), np.nan)
-    Wc = np.full((C, S, I, d), np.nan)
-    Hc = np.full((C, S, J, I), np.nan)
-    div = np.full(S, -1, dtype=np.int64)
-    engine = config.engine
-    if engine == "auto":
-        engine = "numba" if numba_available() else "numpy"
+    W, H = _start_points(config, init, d, J)
+    losses, Wc, Hc, div = _records(config, W.shape, H.shape)
+    engine, kernel = _engine(config)
     scale = config.grad_scale(K, J)
     ap, am = float(alpha[0]), float(alpha[1])
     X = np.ascontiguousarray(X, dtype=np.float64)
     Y = np.ascontiguousarray(Y, dtype=np.float64)
-    kernel = _numpy_loop
-    if engine == "numba":
-        kernel = _numba_batch if S > 1 else _numba_single
     chunk = max(1, -(-(config.steps + 1) // 50))
     start = time.perf_counter()
     for t0 in range(0, config.steps + 1, chunk):
@@ -344,8 +256,52 @@ def gradient_descent(
         if progress is not None:
             progress(min(t1, config.steps), config.steps)
     seconds = time.perf_counter() - start
-    log_steps = np.arange(T) * config.log_every
+    log_steps = np.arange(losses.shape[1]) * config.log_every
+    return RawTrajectory(log_steps, losses, _checkpoint_steps(config), Wc, Hc, div, seconds, engine)
+
+
+def _start_points(
+    config: TrainConfig, init: tuple[np.ndarray, np.ndarray] | None, d: int, J: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """Start points of every seed, ``W`` (S×I×d) and ``H`` (S×J×I): ``init`` or Gaussian."""
+    S, I = len(config.seeds), config.width
+    W = np.empty((S, I, d))
+    H = np.empty((S, J, I))
+    for s, seed in enumerate(config.seeds):
+        if init is None:
+            W[s], H[s] = init_params(seed, I, d, J, config.init_std)
+        else:
+            W[s], H[s] = init
+    return W, H
+
+
+def _records(
+    config: TrainConfig, w_shape: tuple[int, ...], h_shape: tuple[int, ...]
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """NaN-filled loss log (S×T), checkpoints of W and H (C×S×…) and ``diverged_at`` (all -1)."""
+    S = w_shape[0]
+    T = config.steps // config.log_every + 1
+    C = config.steps // config.checkpoint_every + 1 + (config.steps % config.checkpoint_every != 0)
+    losses = np.full((S, T), np.nan)
+    Wc = np.full((C,) + tuple(w_shape), np.nan)
+    Hc = np.full((C,) + tuple(h_shape), np.nan)
+    div = np.full(S, -1, dtype=np.int64)
+    return losses, Wc, Hc, div
+
+
+def _engine(config: TrainConfig) -> tuple[str, Callable[..., None]]:
+    """The engine name (``"auto"`` resolved) and its kernel (serial numba kernel for one seed)."""
+    engine = config.engine
+    if engine == "auto":
+        engine = "numba" if numba_available() else "numpy"
+    if engine == "numba":
+        return engine, _numba_batch if len(config.seeds) > 1 else _numba_single
+    return engine, _numpy_loop
+
+
+def _checkpoint_steps(config: TrainConfig) -> np.ndarray:
+    """Steps of the parameter checkpoints: every ``checkpoint_every`` steps, and the last step."""
     ck = list(range(0, config.steps + 1, config.checkpoint_every))
     if ck[-1] != config.steps:
         ck.append(config.steps)
-    return RawTrajectory(log_steps, losses, np.array(ck), Wc, Hc, div, seconds, engine)
+    return np.array(ck)

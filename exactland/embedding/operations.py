@@ -20,9 +20,12 @@ certificate of the embedded point (:class:`EmbeddingResult`). Index
 convention (0-based): the replicas of ``i₀`` take index ``i₀`` followed by
 new indices at the end; an added unit gets index ``|I|``.
 
-The predictions themselves live in :mod:`exactland.embedding.rules` (re-exported
-here); the split procedure of Section 4.3's closing remark in
-:mod:`exactland.embedding.split`.
+The predictions themselves live in :mod:`exactland.embedding.rules`, the
+:class:`Prediction` type and its comparison with a certificate in
+:mod:`exactland.embedding.prediction`, the per-neuron tests in
+:mod:`exactland.embedding.tangential` (all re-exported here as part of this
+module's public interface); the split procedure of Section 4.3's closing
+remark is in :mod:`exactland.embedding.split`.
 """
 from __future__ import annotations
 
@@ -31,26 +34,20 @@ from typing import Any, Sequence
 
 from exactland.core.certificate import Certificate
 from exactland.core.classify import DEFAULT_BUDGET, certify
+from exactland.core.network import evaluate
+from exactland.core.problem import Problem
+from exactland.embedding.arguments import Vector, exact_vector, format_vector, neuron_index
+from exactland.embedding.prediction import Prediction, base_certificate, certified_status, disagreements
 from exactland.embedding.rules import (
-    Prediction,
-    _base,
-    _fmt,
-    _neuron,
-    _vector,
-    certified_status,
-    disagreements,
-    fukumizu_f_matrix,
     predict_inactive_propagation,
     predict_negative_unit,
     predict_orthogonal_unit,
     predict_replication,
-    tangentially_flat,
 )
+from exactland.embedding.tangential import fukumizu_f_matrix, tangentially_flat
 from exactland.errors import InputError, ShapeError
 from exactland.exact.linalg import dot
-from exactland.core.network import evaluate
 from exactland.exact.scalars import sign, to_str
-from exactland.core.problem import Problem
 
 __all__ = [
     "Prediction",
@@ -68,8 +65,6 @@ __all__ = [
     "tangentially_flat",
     "fukumizu_f_matrix",
 ]
-
-Vector = tuple[Any, ...]
 
 
 # ----------------------------------------------------------------- results
@@ -133,7 +128,7 @@ def _check_function_kept(original: Problem, embedded: Problem) -> None:
         if ra != rb:
             raise InputError(
                 f"the embedding changes the network output on training input x_{k} "
-                f"(residual {_fmt(ra)} becomes {_fmt(rb)})",
+                f"(residual {format_vector(ra)} becomes {format_vector(rb)})",
                 "embedding",
             )
 
@@ -146,9 +141,9 @@ def _with_unit(problem: Problem, w: Vector, h: Vector) -> Problem:
 
 # ----------------------------------------------------------------- replication
 def _check_replication(problem: Problem, neuron: int, beta: Any, gamma: Any) -> tuple[int, Vector, Vector]:
-    i0 = _neuron(problem, neuron)
-    b = _vector(beta, "beta")
-    g = _vector(gamma, "gamma", len(b))
+    i0 = neuron_index(problem, neuron)
+    b = exact_vector(beta, "beta")
+    g = exact_vector(gamma, "gamma", len(b))
     if not b:
         raise ShapeError("unit replication needs at least one replica", "beta")
     for l, x in enumerate(b):
@@ -228,7 +223,7 @@ def replicate(
     new = (i0,) + tuple(range(problem.n_neurons, embedded.n_neurons))
     if not compare:
         return EmbeddingResult("replicate", problem, embedded, new, None, base, None, None)
-    cert0 = _base(problem, base, budget)
+    cert0 = base_certificate(problem, base, budget)
     pred = predict_replication(problem, i0, g, base=cert0, budget=budget)
     return _finish("replicate", problem, embedded, new, pred, cert0, budget)
 
@@ -253,7 +248,7 @@ def _one_unit(
     new = (problem.n_neurons,)
     if not compare:
         return EmbeddingResult(op, problem, embedded, new, None, base, None, None)
-    cert0 = _base(problem, base, budget)
+    cert0 = base_certificate(problem, base, budget)
     return _finish(op, problem, embedded, new, predict(cert0), cert0, budget)
 
 
@@ -285,8 +280,8 @@ def add_orthogonal_unit(
     >>> r.new_neurons, r.prediction.type1_minimum, r.certificate.verdict.value
     ((5,), True, 'type-1-minimum')
     """
-    wv = _vector(w, "w", problem.dim)
-    hv = _vector(h, "h", problem.n_outputs)
+    wv = exact_vector(w, "w", problem.dim)
+    hv = exact_vector(h, "h", problem.n_outputs)
     for k, x in enumerate(problem.X):
         z = dot(wv, x)
         if z != 0:
@@ -333,8 +328,8 @@ def add_negative_unit(
             f"{to_str(act.alpha_minus)}, so the unit would output alpha_minus w . x_k != 0",
             "activation",
         )
-    wv = _vector(w, "w", problem.dim)
-    hv = _vector(h, "h", problem.n_outputs)
+    wv = exact_vector(w, "w", problem.dim)
+    hv = exact_vector(h, "h", problem.n_outputs)
     for k, x in enumerate(problem.X):
         z = dot(wv, x)
         if sign(z) >= 0:
@@ -368,7 +363,7 @@ def inactive_propagation(
     >>> r.prediction.stationary, r.certificate.verdict.value, r.agree
     (True, 'saddle', True)
     """
-    wv = _vector(w, "w", problem.dim)
+    wv = exact_vector(w, "w", problem.dim)
     hv = tuple(wv[0] - wv[0] for _ in range(problem.n_outputs))
     return _one_unit("inactive-propagation", problem, wv, hv, compare, base, budget,
                      lambda c: predict_inactive_propagation(problem, wv, base=c, budget=budget))

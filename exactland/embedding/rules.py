@@ -6,23 +6,29 @@ and N (inactive propagation) predict about stationarity (Definition 3.3) and
 type-1 minimality (stationary without escape neurons, Theorem 4.2) of the
 embedded point, from the original point's certificate and, where the rule
 needs it, the exact test ``F_i ≡ 0`` ("all tangential derivatives of ``w_i``
-vanish"). ``None`` marks the cases where the paper makes no general claim.
+vanish", :func:`exactland.embedding.tangential.tangentially_flat`). ``None``
+marks the cases where the paper makes no general claim.
 :mod:`exactland.embedding.operations` applies the embeddings and compares these
 predictions with fresh certificates.
+
+:class:`~exactland.embedding.prediction.Prediction`, :func:`certified_status`,
+:func:`disagreements` (from :mod:`exactland.embedding.prediction`) and
+:func:`tangentially_flat`, :func:`fukumizu_f_matrix` (from
+:mod:`exactland.embedding.tangential`) are re-exported here: they are part of
+this module's public interface.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any, Sequence
 
 from exactland.core.certificate import Certificate, Verdict
-from exactland.core.classify import DEFAULT_BUDGET, certify
-from exactland.errors import InputError, ShapeError
-from exactland.core.kinks import neuron_data
-from exactland.exact.linalg import dot
-from exactland.core.network import evaluate
-from exactland.exact.scalars import parse_exact, sign, to_str
+from exactland.core.classify import DEFAULT_BUDGET
 from exactland.core.problem import Problem
+from exactland.embedding.arguments import Vector, exact_vector, format_vector, neuron_index
+from exactland.embedding.prediction import Prediction, base_certificate, certified_status, disagreements
+from exactland.embedding.tangential import fukumizu_f_matrix, tangentially_flat
+from exactland.exact.linalg import dot
+from exactland.exact.scalars import sign, to_str
 
 __all__ = [
     "Prediction",
@@ -36,153 +42,8 @@ __all__ = [
     "predict_inactive_propagation",
 ]
 
-Vector = tuple[Any, ...]
 
-
-# ----------------------------------------------------------------- predictions and certified status
-@dataclass(frozen=True)
-class Prediction:
-    """What the paper predicts for the embedded point.
-
-    Attributes
-    ----------
-    stationary : bool or None
-        Definition 3.3 after the embedding; None where the paper makes no
-        general prediction.
-    type1_minimum : bool or None
-        Stationary without escape neurons (Theorem 4.2) after the embedding.
-    rule : str
-        The proposition or case analysis applied, with the case that fired.
-    """
-
-    stationary: bool | None
-    type1_minimum: bool | None
-    rule: str
-
-    def to_dict(self) -> dict[str, Any]:
-        """``{"stationary", "type1_minimum", "rule"}`` (JSON-ready)."""
-        return {"stationary": self.stationary, "type1_minimum": self.type1_minimum, "rule": self.rule}
-
-
-def certified_status(cert: Certificate) -> tuple[bool | None, bool | None]:
-    """``(stationary, type-1 minimum)`` as decided by a certificate.
-
-    A point is a type-1 minimum iff it is stationary without escape neurons
-    (Theorem 4.2): True for the verdict ``type-1-minimum``, False when the
-    point is not stationary or has an escape neuron (whatever the verdict,
-    ``undecided`` multi-output points included), None when the certificate
-    did not decide stationarity (budget exhausted).
-
-    Examples
-    --------
-    >>> import exactland
-    >>> certified_status(exactland.certify(exactland.examples.load_example("origin-saddle")))
-    (True, False)
-    """
-    if cert.verdict is Verdict.TYPE_1_MINIMUM:
-        return True, True
-    if cert.stationary is False or cert.escape_neurons:
-        return cert.stationary, False
-    return cert.stationary, None
-
-
-def disagreements(pred: Prediction, cert: Certificate) -> tuple[str, ...]:
-    """One line per non-null prediction that a decided certificate contradicts."""
-    stat, t1 = certified_status(cert)
-    out = []
-    if pred.stationary is not None and stat is not None and pred.stationary != stat:
-        out.append(f"predicted stationary = {pred.stationary}, certificate: {stat} (verdict {cert.verdict.value})")
-    if pred.type1_minimum is not None and t1 is not None and pred.type1_minimum != t1:
-        out.append(
-            f"predicted type-1 minimum = {pred.type1_minimum}, certificate: {t1} "
-            f"(verdict {cert.verdict.value}, escape neurons {list(cert.escape_neurons)})"
-        )
-    return tuple(out)
-
-
-# ----------------------------------------------------------------- helpers
-def _vector(values: Sequence[Any], name: str, length: int | None = None) -> Vector:
-    if isinstance(values, (str, bytes)) or not isinstance(values, Sequence):
-        raise ShapeError("must be a list of exact numbers", name)
-    if length is not None and len(values) != length:
-        raise ShapeError(f"expected {length} entries, got {len(values)}", name)
-    return tuple(parse_exact(x, f"{name}[{n}]") for n, x in enumerate(values))
-
-
-def _neuron(problem: Problem, neuron: Any) -> int:
-    if isinstance(neuron, bool) or not isinstance(neuron, int):
-        raise InputError(f"must be an integer neuron index, got {neuron!r}", "neuron")
-    if not 0 <= neuron < problem.n_neurons:
-        raise InputError(
-            f"no neuron {neuron}: indices are 0-based, |I| = {problem.n_neurons}", "neuron"
-        )
-    return neuron
-
-
-def _fmt(v: Sequence[Any]) -> str:
-    return "(" + ", ".join(to_str(x) for x in v) + ")"
-
-
-def tangentially_flat(problem: Problem, neuron: int) -> bool:
-    """Whether all tangential derivatives of ``w_i`` vanish: ``F_i ≡ 0``.
-
-    ``∂L/∂s_i = F_i(v)`` (eq. 6) is a piecewise-linear form on the tangent
-    space; ``F_i ≡ 0`` is an exact coefficient test (condition (1) of
-    Proposition 4.9).
-
-    Examples
-    --------
-    >>> from exactland.builtin.examples import load_example
-    >>> p = load_example("final-minimum")   # neuron 0 sits on the kink of x_5
-    >>> tangentially_flat(p, 0), tangentially_flat(p, 1)
-    (False, True)
-    """
-    return neuron_data(evaluate(problem), _neuron(problem, neuron)).F.is_zero()
-
-
-def fukumizu_f_matrix(problem: Problem, neuron: int) -> tuple[Vector, ...]:
-    """Fukumizu et al.'s F matrix of a kink-free neuron (eq. 41), as columns.
-
-    ``F_{:,j} = Σ_k e_kj ∂rho(x_k·w_i)/∂w_i = d_ji`` (for ReLU-like rho the
-    derivative is ``a⁺x_k`` or ``a⁻x_k``). Lemma O.1: at a type-1 minimum
-    every kink-free neuron has ``d_ji = 0``, so this matrix is zero and
-    Theorem 10 of Fukumizu et al. (2019) says nothing there (Appendix O).
-
-    Returns
-    -------
-    tuple of vectors
-        Column j is ``d_ji`` (length d), for j in J.
-
-    Raises
-    ------
-    InputError
-        If some ``w_i·x_k = 0`` (eq. 40, the assumption of their theorem).
-
-    Examples
-    --------
-    >>> from exactland.builtin.examples import load_example
-    >>> fukumizu_f_matrix(load_example("final-minimum"), 1)
-    ((0, 0),)
-    """
-    nd = neuron_data(evaluate(problem), _neuron(problem, neuron))
-    if nd.kink_set:
-        raise InputError(
-            f"w_{neuron} is orthogonal to x_k for k in {list(nd.kink_set)}: the F matrix "
-            "of Fukumizu et al. (eq. 41) needs w·x_k != 0 for every k (eq. 40)",
-            "neuron",
-        )
-    return nd.d
-
-
-def _base(problem: Problem, base: Certificate | None, budget: int) -> Certificate:
-    """The original point's certificate: ``base`` (checked to be about ``problem``) or a fresh one."""
-    if base is None:
-        return certify(problem, budget=budget)
-    if base.problem != problem:
-        raise InputError("the given certificate is not about this problem", "base")
-    return base
-
-
+# ----------------------------------------------------------------- premises shared by the rules
 def _common(base: Certificate) -> Prediction | None:
     """Predictions shared by every embedding (the network function is unchanged
     and the old neurons keep all their first-order quantities)."""
@@ -262,16 +123,16 @@ def predict_replication(
     >>> pr = predict_replication(p, 1, [2, -1]); pr.stationary, pr.type1_minimum
     (True, True)
     """
-    i0 = _neuron(problem, neuron)
-    g = _vector(gamma, "gamma")
-    cert = _base(problem, base, budget)
+    i0 = neuron_index(problem, neuron)
+    g = exact_vector(gamma, "gamma")
+    cert = base_certificate(problem, base, budget)
     common = _common(cert)
     if common is not None:
         return common
     flat = tangentially_flat(problem, i0)
     nonneg = all(sign(x) >= 0 for x in g)
     pos = all(sign(x) > 0 for x in g)
-    gs = _fmt(g)
+    gs = format_vector(g)
     if flat:
         stat = True
         srule = f"F_{i0} == 0 (all tangential derivatives of w_{i0} vanish): condition (1) holds"
@@ -310,8 +171,8 @@ def predict_orthogonal_unit(
     >>> predict_orthogonal_unit(load_example("final-minimum"), [0]).stationary
     True
     """
-    hv = _vector(h, "h", problem.n_outputs)
-    cert = _base(problem, base, budget)
+    hv = exact_vector(h, "h", problem.n_outputs)
+    cert = base_certificate(problem, base, budget)
     for pred in (_common(cert), _zero_loss(cert)):
         if pred is not None:
             return pred
@@ -346,7 +207,7 @@ def predict_negative_unit(
     >>> pr.stationary, pr.type1_minimum
     (True, True)
     """
-    cert = _base(problem, base, budget)
+    cert = base_certificate(problem, base, budget)
     common = _common(cert)
     if common is not None:
         return common
@@ -394,8 +255,8 @@ def predict_inactive_propagation(
     >>> pr.stationary, pr.type1_minimum
     (True, False)
     """
-    wv = _vector(w, "w", problem.dim)
-    cert = _base(problem, base, budget)
+    wv = exact_vector(w, "w", problem.dim)
+    cert = base_certificate(problem, base, budget)
     for pred in (_common(cert), _zero_loss(cert)):
         if pred is not None:
             return pred

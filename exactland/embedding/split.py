@@ -9,7 +9,7 @@ is an escape neuron and the point is a saddle (Appendix L.2, Theorem 4.2).
 :func:`split` does this exactly:
 
 1. certify the given point (it must be a type-1 minimum, |J| = 1);
-2. pick a neuron with ``F_i ≢ 0`` (:func:`exactland.embedding.operations.tangentially_flat`);
+2. pick a neuron with ``F_i ≢ 0`` (:func:`exactland.embedding.tangential.tangentially_flat`);
 3. replicate it (default ``β = (1, 1)``, ``γ = (1, 0)``: the neuron itself plus a
    copy with zero output weight), state Proposition 4.9's prediction and certify
    the embedded point (a saddle, with the exact descent path of Appendix F.2);
@@ -17,7 +17,8 @@ is an escape neuron and the point is a saddle (Appendix L.2, Theorem 4.2).
    is piecewise quartic in t with breakpoints where a sample changes side, so an
    exact line search over the pieces picks a rational t (critical points are
    located in floating point and rounded on purpose; every candidate is
-   evaluated exactly, and the witness t itself is always a candidate);
+   evaluated exactly, and the witness t itself is always a candidate;
+   :func:`exactland.embedding.line_search.ray_line_search`);
 5. check ``L(P' + tΔ) < L(P)`` by a fresh exact evaluation;
 6. optionally hand the lower-loss point to a ``continuation`` callable (the hook
    for the gradient-descent fast path) and evaluate its result exactly.
@@ -27,20 +28,16 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Callable, Sequence
 
-import numpy as np
-from flint import fmpq
-
 from exactland.core.certificate import Certificate, Verdict
 from exactland.core.classify import DEFAULT_BUDGET, certify
-from exactland.embedding.operations import EmbeddingResult, replicate
-from exactland.errors import InputError
 from exactland.core.kinks import neuron_data
-from exactland.exact.linalg import dot
 from exactland.core.network import evaluate
-from exactland.exact.scalars import parse_exact, rational_from_float, sign, to_float, to_str
 from exactland.core.paths import PathWitness
-from exactland.core.polynomial import horner, loss_polynomial
 from exactland.core.problem import Problem
+from exactland.embedding.line_search import move_neuron, ray_line_search
+from exactland.embedding.operations import EmbeddingResult, replicate
+from exactland.errors import InputError, InternalError
+from exactland.exact.scalars import parse_exact, sign, to_str
 
 __all__ = ["SplitResult", "split", "ray_line_search"]
 
@@ -134,126 +131,16 @@ class SplitResult:
         }
 
 
-# ----------------------------------------------------------------- line search
-def _piece_polynomial(ev: Any, m: int, dh: Sequence[Any], dw: Sequence[Any], t_mid: Any) -> list[Any]:
-    """Loss coefficients ``L0..L4`` of ``t ↦ L(P + tΔ)`` on the piece containing ``t_mid``.
-
-    With every sample's side fixed on the piece, ``rho((w_m + tΔw)·x_k) =
-    A_k + t B_k`` (``A_k = a_k z_k``, ``B_k = a_k Δw·x_k``, ``a_k`` the slope on
-    that side) and the residuals are quadratic in t.
-    """
-    p = ev.problem
-    act = p.activation
-    h = p.h_column(m)
-    triples = []
-    for k, x in enumerate(p.X):
-        z, q = ev.z(m, k), dot(dw, x)
-        a = act.slope(sign(z + t_mid * q))
-        A, B = a * z, a * q
-        for j in range(p.n_outputs):
-            triples.append((ev.e(k, j) - h[j] * ev.rho(m, k) + h[j] * A, h[j] * B + dh[j] * A, dh[j] * B))
-    return list(loss_polynomial(triples))
-
-
-def _critical_points(L: Sequence[Any], lo: Any, hi: Any | None) -> list[Any]:
-    """Rational guesses near the real critical points of the quartic in (lo, hi).
-
-    Located in floating point (a guess only) and rounded on purpose with
-    :func:`exactland.exact.scalars.rational_from_float`; the caller evaluates every
-    guess exactly.
-    """
-    der = [4 * to_float(L[4]), 3 * to_float(L[3]), 2 * to_float(L[2]), to_float(L[1])]
-    while der and der[0] == 0:
-        der = der[1:]
-    if len(der) < 2 or not all(np.isfinite(der)):
-        return []
-    out = []
-    for r in np.roots(der):
-        if abs(r.imag) > 1e-9 * max(1.0, abs(r.real)) or r.real <= 0:
-            continue
-        for den in (10, 1000, 10**6):
-            t = rational_from_float(float(r.real), den)
-            if t > lo and (hi is None or t < hi):
-                out.append(t)
-    return out
-
-
-def ray_line_search(problem: Problem, neuron: int, dh: Sequence[Any], dw: Sequence[Any]) -> tuple[Any, Any]:
-    """Exact line search of ``t ↦ L(P + tΔ)`` over ``t > 0``, Δ moving one neuron.
-
-    The ray's breakpoints (``(w_m + tΔw)·x_k = 0``) cut it into pieces on which
-    the loss is a polynomial of degree ≤ 4; on each, the endpoints and rounded
-    critical points are evaluated exactly and the lowest value wins.
-
-    Parameters
-    ----------
-    problem : Problem
-    neuron : int
-        The neuron m that moves by ``(Δh_{·m}, Δw_m)``.
-    dh, dw : sequences of exact numbers
-
-    Returns
-    -------
-    (t, loss) : exact numbers
-        The best t found (> 0) and the exact ``L(P + tΔ)`` there.
-
-    Examples
-    --------
-    One ReLU neuron, x = (1, 0), (0, 1), y = 1, 2, at the origin; moving
-    ``h = t, w = t(0, 1)`` gives ``L = ½(1 + (t² − 2)²)``, minimal at ``t² = 2``:
-
-    >>> from exactland.core.problem import load
-    >>> p = load({"activation": {"alpha_plus": 1, "alpha_minus": 0},
-    ...           "X": [[1, 0], [0, 1]], "Y": [[1], [2]], "W": [[0, 0]], "H": [[0]]})
-    >>> t, loss = ray_line_search(p, 0, [1], [0, 1])
-    >>> from flint import fmpq
-    >>> t, fmpq(1, 2) < loss < fmpq(1, 2) + fmpq(1, 10**12)
-    (941664/665857, True)
-    """
-    ev = evaluate(problem)
-    dh = tuple(parse_exact(x, "dh") for x in dh)
-    dw = tuple(parse_exact(x, "dw") for x in dw)
-    cuts = set()
-    for k, x in enumerate(problem.X):
-        z, q = ev.z(neuron, k), dot(dw, x)
-        if z != 0 and q != 0 and sign(z) == -sign(q):
-            cuts.add(-z / q)
-    bounds = sorted(cuts)
-    best_t, best = None, None
-    lo = fmpq(0)
-    for hi in bounds + [None]:
-        mid = (lo + hi) / 2 if hi is not None else lo + 1
-        L = _piece_polynomial(ev, neuron, dh, dw, mid)
-        cands = _critical_points(L, lo, hi) + ([hi] if hi is not None else [])
-        for t in cands:
-            val = horner(L, t)
-            if best is None or val < best:
-                best_t, best = t, val
-        if hi is not None:
-            lo = hi
-    if best_t is None:  # no breakpoint and no critical point: the loss is monotone on t > 0
-        best_t = fmpq(1)
-        best = horner(_piece_polynomial(ev, neuron, dh, dw, best_t), best_t)
-    return best_t, best
-
-
-def _move(problem: Problem, m: int, dh: Sequence[Any], dw: Sequence[Any], t: Any) -> Problem:
-    W = [list(r) for r in problem.W]
-    H = [list(r) for r in problem.H]
-    W[m] = [a + t * b for a, b in zip(W[m], dw)]
-    for j, row in enumerate(H):
-        row[m] = row[m] + t * dh[j]
-    return problem.with_params(W, H)
-
-
-# ----------------------------------------------------------------- split
+# ----------------------------------------------------------------- following the witness
 def _follow(
     problem: Problem, base: Certificate, i0: int, beta: tuple[Any, ...], gamma: tuple[Any, ...],
     budget: int, line_search: bool,
 ) -> tuple[EmbeddingResult, PathWitness, Any, Problem, Any]:
+    """Replicate ``i0``, follow the embedded certificate's descent witness, evaluate exactly."""
     emb = replicate(problem, i0, beta, gamma, base=base, budget=budget)
     cert = emb.certificate
-    assert cert is not None
+    if cert is None:  # pragma: no cover - replicate certifies when compare=True
+        raise InternalError("replicate(compare=True) returned no certificate")
     pw = cert.descent
     if pw is None or cert.verdict not in (Verdict.SADDLE, Verdict.NOT_STATIONARY):
         clash = "; ".join(emb.disagreements())
@@ -267,13 +154,75 @@ def _follow(
         t2, val2 = ray_line_search(emb.problem, pw.neuron, pw.dh, pw.dw)
         if val2 < val:
             t, val = t2, val2
-    point = _move(emb.problem, pw.neuron, pw.dh, pw.dw, t)
+    point = move_neuron(emb.problem, pw.neuron, pw.dh, pw.dw, t)
     loss = evaluate(point).loss
     if loss != val:  # pragma: no cover - two exact routes must agree
-        raise AssertionError(f"line-search value {val} != exact loss {loss}")
+        raise InternalError(f"line-search value {val} != exact loss {loss}")
     return emb, pw, t, point, loss
 
 
+# ----------------------------------------------------------------- checks of split's arguments
+def _coefficients(
+    problem: Problem, beta: Sequence[Any], gamma: Sequence[Any]
+) -> tuple[tuple[Any, ...], tuple[Any, ...]]:
+    """Parsed ``(β, γ)``; refuses |J| > 1 and an all-positive γ (nothing to escape with)."""
+    if problem.n_outputs != 1:
+        raise InputError(
+            f"split is for scalar-output networks (|J| = {problem.n_outputs}); with |J| > 1 "
+            "an escape neuron need not give a descent (Appendix F.2.1)", "problem")
+    b = tuple(parse_exact(x, f"beta[{n}]") for n, x in enumerate(beta))
+    g = tuple(parse_exact(x, f"gamma[{n}]") for n, x in enumerate(gamma))
+    if g and all(sign(x) > 0 for x in g):
+        raise InputError(
+            "every gamma_l > 0: by Proposition 4.9 the type-1 minimum is kept; split needs "
+            "some gamma_l <= 0", "gamma")
+    return b, g
+
+
+def _type1_certificate(problem: Problem, base: Certificate | None, budget: int) -> Certificate:
+    """``base`` or a fresh certificate; refuses anything but a type-1 minimum."""
+    cert = base if base is not None else certify(problem, budget=budget)
+    if cert.verdict is not Verdict.TYPE_1_MINIMUM:
+        raise InputError(
+            f"the point is not a type-1 minimum (verdict {cert.verdict.value}); split starts "
+            "from a type-1 minimum — at a saddle or non-stationary point follow the "
+            "certificate's descent witness instead", "problem")
+    return cert
+
+
+def _candidate_neurons(problem: Problem, neuron: int | None) -> list[int]:
+    """The neurons to try: ``[neuron]`` if given, else every neuron with ``F_i ≢ 0``."""
+    ev = evaluate(problem)
+    flat = [neuron_data(ev, i).F.is_zero() for i in range(problem.n_neurons)]
+    if neuron is not None:
+        if isinstance(neuron, bool) or not isinstance(neuron, int) or not 0 <= neuron < problem.n_neurons:
+            raise InputError(f"no neuron {neuron!r}: indices are 0-based, |I| = {problem.n_neurons}", "neuron")
+        if flat[neuron]:
+            raise InputError(
+                f"all tangential derivatives of w_{neuron} vanish (F_{neuron} == 0): by "
+                "Proposition 4.9 replicating it keeps the type-1 minimum", "neuron")
+        return [neuron]
+    candidates = [i for i, f in enumerate(flat) if not f]
+    if not candidates:
+        raise InputError(
+            "every neuron has F_i == 0 (all tangential derivatives vanish): by "
+            "Proposition 4.9 no unit replication destroys this type-1 minimum", "problem")
+    return candidates
+
+
+def _continue(point: Problem, continuation: Continuation | None) -> tuple[Problem | None, Any]:
+    """The continuation's result and its exact loss (``(None, None)`` without one)."""
+    if continuation is None:
+        return None, None
+    cont = continuation(point)
+    if not isinstance(cont, Problem) or (cont.activation, cont.X, cont.Y) != (
+        point.activation, point.X, point.Y
+    ):
+        raise InputError("the continuation must return a Problem on the same data", "continuation")
+    return cont, evaluate(cont).loss
+
+
+# ----------------------------------------------------------------- split
 def split(
     problem: Problem,
     *,
@@ -332,53 +281,17 @@ def split(
     >>> r.neuron, r.embedding.certificate.verdict.value, r.loss_after < r.loss_before
     (0, 'saddle', True)
     """
-    if problem.n_outputs != 1:
-        raise InputError(
-            f"split is for scalar-output networks (|J| = {problem.n_outputs}); with |J| > 1 "
-            "an escape neuron need not give a descent (Appendix F.2.1)", "problem")
-    b = tuple(parse_exact(x, f"beta[{n}]") for n, x in enumerate(beta))
-    g = tuple(parse_exact(x, f"gamma[{n}]") for n, x in enumerate(gamma))
-    if g and all(sign(x) > 0 for x in g):
-        raise InputError(
-            "every gamma_l > 0: by Proposition 4.9 the type-1 minimum is kept; split needs "
-            "some gamma_l <= 0", "gamma")
-    cert0 = base if base is not None else certify(problem, budget=budget)
-    if cert0.verdict is not Verdict.TYPE_1_MINIMUM:
-        raise InputError(
-            f"the point is not a type-1 minimum (verdict {cert0.verdict.value}); split starts "
-            "from a type-1 minimum — at a saddle or non-stationary point follow the "
-            "certificate's descent witness instead", "problem")
-    ev = evaluate(problem)
-    flat = [neuron_data(ev, i).F.is_zero() for i in range(problem.n_neurons)]
-    if neuron is not None:
-        if isinstance(neuron, bool) or not isinstance(neuron, int) or not 0 <= neuron < problem.n_neurons:
-            raise InputError(f"no neuron {neuron!r}: indices are 0-based, |I| = {problem.n_neurons}", "neuron")
-        if flat[neuron]:
-            raise InputError(
-                f"all tangential derivatives of w_{neuron} vanish (F_{neuron} == 0): by "
-                "Proposition 4.9 replicating it keeps the type-1 minimum", "neuron")
-        candidates = [neuron]
-    else:
-        candidates = [i for i, f in enumerate(flat) if not f]
-        if not candidates:
-            raise InputError(
-                "every neuron has F_i == 0 (all tangential derivatives vanish): by "
-                "Proposition 4.9 no unit replication destroys this type-1 minimum", "problem")
+    b, g = _coefficients(problem, beta, gamma)
+    cert0 = _type1_certificate(problem, base, budget)
     best = None
-    for i0 in candidates:
+    for i0 in _candidate_neurons(problem, neuron):
         out = _follow(problem, cert0, i0, b, g, budget, line_search)
         if best is None or out[4] < best[1][4]:
             best = (i0, out)
-    assert best is not None
+    if best is None:  # pragma: no cover - _candidate_neurons never returns an empty list
+        raise InternalError("split tried no neuron")
     i0, (emb, pw, t, point, loss) = best
     if not loss < cert0.loss:  # pragma: no cover - guaranteed by the witness
-        raise AssertionError("the descent witness did not lower the loss")
-    cont, cont_loss = None, None
-    if continuation is not None:
-        cont = continuation(point)
-        if not isinstance(cont, Problem) or (cont.activation, cont.X, cont.Y) != (
-            point.activation, point.X, point.Y
-        ):
-            raise InputError("the continuation must return a Problem on the same data", "continuation")
-        cont_loss = evaluate(cont).loss
+        raise InternalError("the descent witness did not lower the loss")
+    cont, cont_loss = _continue(point, continuation)
     return SplitResult(problem, cert0, i0, b, g, emb, pw, t, point, cert0.loss, loss, cont, cont_loss)

@@ -1,1 +1,8 @@
-"""TODO"""
+"""Exact numbers and exact linear algebra: rationals (``flint.fmpq``), real
+algebraic numbers (:mod:`~exactland.exact.algebraic`), parsing and named
+float conversions (:mod:`~exactland.exact.scalars`), scaled-integer matrices
+(:mod:`~exactland.exact.intmat`), small exact linear algebra
+(:mod:`~exactland.exact.linalg`) and exact JSON reading
+(:mod:`~exactland.exact.jsonio`).  Imports nothing from exactland but
+:mod:`exactland.errors`.
+"""

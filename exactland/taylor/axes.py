@@ -14,11 +14,11 @@ from typing import Any, Sequence
 
 from flint import fmpq
 
-from exactland.taylor.directions import ZERO, Direction, Vector, _zero_direction
 from exactland.errors import InputError
 from exactland.exact.linalg import dot
 from exactland.exact.scalars import sign
 from exactland.core.problem import Problem
+from exactland.taylor.directions import ZERO, Vector, neuron_direction
 from exactland.taylor.rays import ray_polynomial
 
 __all__ = ["AxesContrast", "axes_contrast"]
@@ -60,18 +60,19 @@ class AxesContrast:
         return all(a == p for *_, a, p in self.aligned)
 
 
-def _slope(problem: Problem, i: int, dw: Vector) -> Any:
-    W, H = _zero_direction(problem)
-    W[i] = list(dw)
-    return ray_polynomial(problem, Direction(tuple(map(tuple, W)), tuple(map(tuple, H)))).coefficients[1]
+def _weight_slope(problem: Problem, i: int, dw: Vector) -> Any:
+    """The exact one-sided slope ``c1`` of the loss along ``Δw_i = dw`` (nothing else moves)."""
+    return ray_polynomial(problem, neuron_direction(problem, i, dw)).coefficients[1]
 
 
 def _cut(x: Vector, axes: Sequence[Vector], signs: Sequence[int]) -> bool:
+    """Whether the line ``x·Δ = 0`` crosses the open orthant of ``axes`` with ``signs``."""
     vals = [sg * dot(x, a) for sg, a in zip(signs, axes)]
     return any(sign(t) > 0 for t in vals) and any(sign(t) < 0 for t in vals)
 
 
 def _compose(axes: Sequence[Vector], coords: Sequence[Any]) -> Vector:
+    """``Σ_a coords[a] · axes[a]``."""
     return tuple(sum((t * a[c] for t, a in zip(coords, axes)), ZERO) for c in range(len(axes[0])))
 
 
@@ -107,7 +108,8 @@ def axes_contrast(problem: Problem, i: int) -> AxesContrast:
     aligned = (tuple(w), (-w[1], w[0]))
 
     def rows(axes: tuple[Vector, Vector]) -> tuple[Any, ...]:
-        slopes = {(a, s): _slope(problem, i, tuple(s * c for c in axes[a])) for a in (0, 1) for s in (1, -1)}
+        slopes = {(a, s): _weight_slope(problem, i, tuple(s * c for c in axes[a]))
+                  for a in (0, 1) for s in (1, -1)}
         out = []
         for sg in ((1, 1), (1, -1), (-1, 1), (-1, -1)):
             cut = tuple(k for k in kinks if _cut(problem.X[k], axes, sg))
@@ -121,7 +123,7 @@ def axes_contrast(problem: Problem, i: int) -> AxesContrast:
                 tt = (sg[0] * t0, sg[1] * t1)
                 dw = _compose(axes, tt)
                 pred = t0 * slopes[(0, sg[0])] + t1 * slopes[(1, sg[1])]
-                out.append((sg, cut, dw, _slope(problem, i, dw), pred))
+                out.append((sg, cut, dw, _weight_slope(problem, i, dw), pred))
         return tuple(out)
 
     return AxesContrast(i, aligned[0], aligned[1], rows(canon), rows(aligned))

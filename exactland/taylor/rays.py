@@ -29,7 +29,7 @@ The directions themselves (files, named directions) are
 axes is :mod:`exactland.taylor.axes`.
 
 The same "eventual side" rule (:func:`ray_side`, :func:`ray_crossing`) drives
-the non-network teaching examples of :mod:`exactland.derivation.teaching`.
+the non-network teaching examples of :mod:`exactland.derivation.piecewise`.
 """
 from __future__ import annotations
 
@@ -39,7 +39,7 @@ from typing import Any, Sequence
 from flint import fmpq
 
 from exactland.errors import InternalError
-from exactland.taylor.directions import ZERO, Direction
+from exactland.taylor.directions import ZERO, Direction, Matrix
 from exactland.exact.linalg import dot
 from exactland.core.network import loss as direct_loss
 from exactland.exact.scalars import sign, to_str

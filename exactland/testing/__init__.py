@@ -1,1 +1,2 @@
-"""TODO"""
+"""Generated exact instances with known verdicts, for tests and benchmarks
+(:mod:`exactland.testing.instances`)."""

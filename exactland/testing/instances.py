@@ -30,8 +30,11 @@ from dataclasses import dataclass
 from flint import fmpq
 
 from exactland.core.problem import Activation, Problem
+from exactland.errors import InputError, InternalError
 
 __all__ = ["TeacherInstance", "teacher_stationary_point"]
+
+Point = tuple[fmpq, ...]
 
 
 @dataclass(frozen=True)
@@ -56,6 +59,55 @@ class TeacherInstance:
     zero: tuple[int, ...]
     unfit: tuple[int, ...]
     kink_of: dict[int, int]
+
+
+def _inputs(rng: random.Random, dim: int, n_fitted: int, n_unfit: int) -> tuple[list[Point], list[Point]]:
+    """Fitted inputs ``x'`` in [-1, 1]^(d-1), then unfittable ones near ``-10·(1, …, 1)``."""
+    fitted = [tuple(fmpq(rng.randint(-100, 100), 100) for _ in range(dim - 1)) for _ in range(n_fitted)]
+    unfit = [tuple(fmpq(-1000 + rng.randint(-50, 50), 100) for _ in range(dim - 1)) for _ in range(n_unfit)]
+    return fitted, unfit
+
+
+def _input_weights(
+    rng: random.Random, dim: int, fitted: list[Point], counts: dict[str, int]
+) -> tuple[list[Point], dict[str, list[int]], dict[int, int]]:
+    """Input weights of the living, kink, dead and zero neurons (in this order).
+
+    Returns ``(W, kinds, kink_of)``: the weights, the indices of each kind and,
+    for each kink neuron, the fitted sample on its kink.
+    """
+    W: list[Point] = []
+    kinds: dict[str, list[int]] = {"living": [], "kink": [], "dead": [], "zero": []}
+    kink_of: dict[int, int] = {}
+
+    def posvec() -> Point:
+        return tuple(fmpq(rng.randint(1, 9), 2) for _ in range(dim - 1))
+
+    for _ in range(counts["living"]):
+        kinds["living"].append(len(W))
+        W.append(posvec() + (fmpq(rng.randint(-100, 100), 100),))
+    for _ in range(counts["kink"]):
+        k = rng.randrange(len(fitted))
+        u = posvec()
+        kinds["kink"].append(len(W))
+        kink_of[len(W)] = k
+        W.append(u + (-sum((a * b for a, b in zip(u, fitted[k])), fmpq(0)),))
+    for _ in range(counts["dead"]):
+        kinds["dead"].append(len(W))
+        u = tuple(fmpq(rng.randint(-3, 3)) for _ in range(dim - 1))
+        W.append(u + (fmpq(-(3 * 101 * (dim - 1) + 1)),))
+    for _ in range(counts["zero"]):
+        kinds["zero"].append(len(W))
+        W.append((fmpq(0),) * dim)
+    return W, kinds, kink_of
+
+
+def _check_unfit_inactive(W: list[Point], unfit: list[Point]) -> None:
+    """The construction's invariant: every nonzero neuron is negative on every unfittable sample."""
+    for u in unfit:
+        for w in W:
+            if not (sum((a * b for a, b in zip(w, u + (fmpq(1),))), fmpq(0)) < 0 or all(c == 0 for c in w)):
+                raise InternalError(f"neuron {w} is not inactive on the unfittable sample {u}")
 
 
 def teacher_stationary_point(
@@ -88,6 +140,11 @@ def teacher_stationary_point(
     -------
     TeacherInstance
 
+    Raises
+    ------
+    InputError
+        ``dim < 2`` or no fitted sample (an ``InputError`` is a ``ValueError``).
+
     Examples
     --------
     >>> inst = teacher_stationary_point(1)
@@ -95,48 +152,23 @@ def teacher_stationary_point(
     (5, 8, 1)
     """
     if dim < 2 or n_samples <= n_unfit or (n_kink and n_samples - n_unfit < 1):
-        raise ValueError("need d ≥ 2 and at least one fitted sample")
+        raise InputError("need d ≥ 2 and at least one fitted sample")
     rng = random.Random(seed)
-    q = lambda n, d=10: fmpq(n, d)  # noqa: E731
-    fitted = [tuple(q(rng.randint(-100, 100), 100) for _ in range(dim - 1)) for _ in range(n_samples - n_unfit)]
-    unfit = [tuple(q(-1000 + rng.randint(-50, 50), 100) for _ in range(dim - 1)) for _ in range(n_unfit)]
+    fitted, unfit = _inputs(rng, dim, n_samples - n_unfit, n_unfit)
     xs = [x + (fmpq(1),) for x in fitted + unfit]
-    W: list[tuple[fmpq, ...]] = []
-    kinds: dict[str, list[int]] = {"living": [], "kink": [], "dead": [], "zero": []}
-    kink_of: dict[int, int] = {}
-
-    def posvec() -> tuple[fmpq, ...]:
-        return tuple(fmpq(rng.randint(1, 9), 2) for _ in range(dim - 1))
-
-    for _ in range(n_living):
-        kinds["living"].append(len(W))
-        W.append(posvec() + (q(rng.randint(-100, 100), 100),))
-    for _ in range(n_kink):
-        k = rng.randrange(len(fitted))
-        u = posvec()
-        kinds["kink"].append(len(W))
-        kink_of[len(W)] = k
-        W.append(u + (-sum((a * b for a, b in zip(u, fitted[k])), fmpq(0)),))
-    for _ in range(n_dead):
-        kinds["dead"].append(len(W))
-        u = tuple(fmpq(rng.randint(-3, 3)) for _ in range(dim - 1))
-        W.append(u + (fmpq(-(3 * 101 * (dim - 1) + 1)),))
-    for _ in range(n_zero):
-        kinds["zero"].append(len(W))
-        W.append((fmpq(0),) * dim)
-    h = [q(rng.choice([-1, 1]) * rng.randint(1, 20)) for _ in W]
+    counts = {"living": n_living, "kink": n_kink, "dead": n_dead, "zero": n_zero}
+    W, kinds, kink_of = _input_weights(rng, dim, fitted, counts)
+    h = [fmpq(rng.choice([-1, 1]) * rng.randint(1, 20), 10) for _ in W]
     for i in kinds["zero"]:
         h[i] = fmpq(0)
     relu = Activation(fmpq(1), fmpq(0))
 
-    def out(x: tuple[fmpq, ...]) -> fmpq:
+    def out(x: Point) -> fmpq:
         return sum((hi * relu(sum((a * b for a, b in zip(w, x)), fmpq(0))) for w, hi in zip(W, h)), fmpq(0))
 
-    for u in unfit:
-        for w in W:
-            assert sum((a * b for a, b in zip(w, u + (fmpq(1),))), fmpq(0)) < 0 or all(c == 0 for c in w)
+    _check_unfit_inactive(W, unfit)
     Y = [(out(x),) for x in xs[: len(fitted)]] + [
-        (q(rng.choice([-1, 1]) * rng.randint(1, 10)),) for _ in unfit
+        (fmpq(rng.choice([-1, 1]) * rng.randint(1, 10), 10),) for _ in unfit
     ]
     problem = Problem(relu, tuple(xs), tuple(Y), tuple(W), (tuple(h),))
     K = len(xs)

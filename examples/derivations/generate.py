@@ -14,7 +14,8 @@ import pathlib
 from importlib import resources
 
 from exactland.derivation.build import derive
-from exactland.core.problem import load, read_json
+from exactland.core.problem import load
+from exactland.exact.jsonio import read_json
 from exactland.derivation.render import render
 from exactland.derivation.teaching import teaching_derivation
 

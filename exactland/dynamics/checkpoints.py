@@ -1,0 +1,91 @@
+"""Pick a checkpoint of a run, snap it to an exact point, and describe the result.
+
+Shared by the ``snap``, ``train`` (batch) and ``demo`` commands; returns data
+and text, prints nothing.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from exactland.dynamics.phases import phases
+from exactland.dynamics.run import Run
+from exactland.dynamics.snap import SnapResult, snap
+from exactland.errors import InputError, InternalError
+
+__all__ = ["checkpoint", "snap_at", "snap_report", "describe_snap"]
+
+
+def checkpoint(r: Run, at: str, seed_index: int) -> tuple[int, int]:
+    """``(checkpoint index, step)`` selected by ``at``: a step, ``final`` or ``plateau-N``."""
+    steps = list(r.raw.ckpt_steps)
+    if at == "final":
+        return len(steps) - 1, int(steps[-1])
+    if at.startswith("plateau-"):
+        try:
+            n = int(at.split("-", 1)[1])
+        except ValueError as exc:
+            raise InputError(f"expected plateau-N, got {at!r}", "--at") from exc
+        ps = phases(r, seed_index)
+        if not 0 <= n < len(ps):
+            raise InputError(f"the run has {len(ps)} plateaus (plateau-0 … plateau-{len(ps) - 1})", "--at")
+        return steps.index(ps[n].snapshot), ps[n].snapshot
+    try:
+        step = int(at)
+    except ValueError as exc:
+        raise InputError(f"expected a step, 'final' or 'plateau-N', got {at!r}", "--at") from exc
+    c = int(np.argmin([abs(s - step) for s in steps]))
+    return c, int(steps[c])
+
+
+def snap_at(r: Run, at: str, seed_index: int = 0) -> tuple[int, SnapResult]:
+    """Snap the run's checkpoint selected by ``at``; returns (step, result)."""
+    if not 0 <= seed_index < r.n_seeds:
+        raise InputError(f"the run has {r.n_seeds} seed(s)", "--seed-index")
+    c, step = checkpoint(r, at, seed_index)
+    W, H = r.raw.W[c, seed_index], r.raw.H[c, seed_index]
+    if not (np.isfinite(W).all() and np.isfinite(H).all()):
+        raise InputError(f"the parameters at step {step} are not finite (the run diverged)", "--at")
+    return step, snap(r.dataset, W, H)
+
+
+def snap_report(step: int, res: SnapResult) -> dict[str, Any]:
+    """JSON-ready report of a snap."""
+    return {
+        "step": step,
+        "verdict": res.verdict,
+        "distance": res.distance,
+        "tolerances": None if res.tolerances is None else res.tolerances.as_dict(),
+        "attempts": [{"tolerances": a.tolerances.as_dict(), "outcome": a.outcome, "detail": a.detail,
+                      "verdict": a.verdict} for a in res.attempts],
+        "escape_neurons": None if res.certificate is None else list(res.certificate.escape_neurons),
+        "small_living": None if res.structure is None else list(res.structure.small),
+        "loss": None if res.certificate is None else str(res.certificate.loss),
+        "certificate": None if res.certificate is None else res.certificate.to_dict(),
+    }
+
+
+def describe_snap(step: int, res: SnapResult, verbose: bool = False) -> str:
+    """One line: the verdict, exact loss, escape neurons and structure of a snap."""
+    if res.certificate is None:
+        return (f"step {step}: no exact stationary point found near the float point "
+                f"({len(res.attempts)} structure guesses: "
+                + "; ".join(f"{a.outcome}: {a.detail}" for a in res.attempts[:4]) + " …)")
+    c = res.certificate
+    st = res.structure
+    if st is None:
+        raise InternalError("a certified snap has no structure")
+    p = c.problem
+    mse = 2 * c.loss / (p.n_samples * p.n_outputs)
+    esc, small = list(c.escape_neurons), list(st.small)
+    if verbose:
+        who = f"escape neurons {esc} (small living {small})"
+    elif esc and esc == small:
+        who = f"{len(esc)} escape neurons = the {len(small)} small living neurons"
+    else:
+        who = f"{len(esc)} escape neurons, {len(small)} small living neurons"
+    return (f"step {step}: {c.verdict.value} — exact L = {c.loss} (MSE ≈ {float(mse):.9g}); {who}; "
+            f"groups {[len(g) for g in st.groups]}, {len(st.dead)} dead; "
+            f"|float − exact|_∞ = {res.distance:.2g}; independent check: "
+            f"{'valid' if c.verify().valid else 'INVALID'}")

@@ -1,0 +1,230 @@
+"""Exact group matrices for a fixed structure (DESIGN §9, step 2).
+
+For fixed sign patterns the network outputs are linear in the group matrices
+``A_g = Σ_{i∈g} h_{·i} w_iᵀ``. For |J| = 1, :func:`group_matrices` solves the
+exact least-squares problem with the kink constraints ``A_g x_k = 0``
+(``A_g = B_g N_gᵀ`` with ``N_g`` a basis of the kink normals' orthogonal
+complement); a non-unique solution is replaced by the solution nearest to (a
+rational rounding of) the float one. For |J| > 1 the group directions are
+fixed first (:func:`group_directions`: pinned by the kink set, the exact
+eigen-direction of a single free group, or the rounded float direction) and
+:func:`fixed_direction_matrices` re-solves for the output weights.
+"""
+from __future__ import annotations
+
+from typing import Any, Sequence
+
+import numpy as np
+from flint import fmpq
+
+from exactland.core.problem import Dataset
+from exactland.dynamics.structure import Structure
+from exactland.exact.linalg import dot, nullspace, rref
+from exactland.exact.scalars import parse_exact, rational_from_float, to_float, to_sympy
+
+__all__ = ["group_matrices", "fixed_direction_matrices", "group_directions"]
+
+Vector = tuple[Any, ...]
+
+
+def _rational_coords(N: Sequence[Vector], v: np.ndarray) -> list[fmpq]:
+    """Rational roundings of the (float, least-squares) coordinates of ``v`` in the basis ``N``."""
+    Nf = np.array([[to_float(c) for c in n] for n in N])
+    return [rational_from_float(c, 10**6) for c in np.linalg.lstsq(Nf.T, v, rcond=None)[0]]
+
+
+def _combine(coef: Sequence[Any], N: Sequence[Vector], d: int) -> Vector:
+    """``Σ_t coef[t] N[t]`` (exact)."""
+    return tuple(sum((c * n[q] for c, n in zip(coef, N)), fmpq(0)) for q in range(d))
+
+
+def _solve_nearest(M: list[list[fmpq]], y: list[fmpq], target: list[fmpq]) -> list[fmpq] | None:
+    """Exact least squares ``min ‖M b − y‖``; among minimisers the one nearest ``target``."""
+    n = len(target)
+    if n == 0:
+        return []
+    G = [[sum((M[k][a] * M[k][b] for k in range(len(M))), fmpq(0)) for b in range(n)] for a in range(n)]
+    r = [sum((M[k][a] * y[k] for k in range(len(M))), fmpq(0)) for a in range(n)]
+    R, piv = rref([G[a] + [r[a]] for a in range(n)], n + 1)
+    if n in piv:  # inconsistent normal equations cannot happen; guard anyway
+        return None
+    b0 = [fmpq(0)] * n
+    for row, p in zip(R, piv):
+        b0[p] = row[n]
+    Z = nullspace(G, n, fmpq(1))
+    if not Z:
+        return b0
+    diff = [t - b for t, b in zip(target, b0)]
+    ZZ = [[dot(z1, z2) for z2 in Z] for z1 in Z]
+    rhs = [dot(z, diff) for z in Z]
+    R2, piv2 = rref([ZZ[a] + [rhs[a]] for a in range(len(Z))], len(Z) + 1)
+    coef = [fmpq(0)] * len(Z)
+    for row, p in zip(R2, piv2):
+        coef[p] = row[len(Z)]
+    return [b + sum((c * z[a] for c, z in zip(coef, Z)), fmpq(0)) for a, b in enumerate(b0)]
+
+
+def group_matrices(
+    ds: Dataset, st: Structure, W: np.ndarray, H: np.ndarray
+) -> list[list[Vector]] | None:
+    """Exact ``A_g`` (list over j of d-vectors) for every group; None if degenerate.
+
+    For |J| = 1: the exact least-squares problem in the group matrices with the
+    kink constraints ``A_g x_k = 0`` built in (``A_g = B_g N_gᵀ``); a non-unique
+    solution is the one nearest to the rational rounding of the float ``A_g``.
+
+    Parameters
+    ----------
+    ds : Dataset
+    st : Structure
+        The guessed structure (groups, kink sets, sign patterns).
+    W : (I, d) float array
+    H : (J, I) float array
+        The float point (it only picks the solution among minimisers).
+    """
+    X, Y = ds.X, ds.Y
+    act = ds.activation
+    K, d, J = len(X), len(X[0]), len(Y[0])
+    bases, cols = [], []
+    for g in range(len(st.groups)):
+        N = _pinned(ds, st, g)
+        bases.append(N)
+        for n in N:
+            cols.append([act.slope(st.patterns[g][k]) * dot(n, X[k]) for k in range(K)])
+    M = [[c[k] for c in cols] for k in range(K)]
+    out: list[list[Vector]] = [[] for _ in st.groups]
+    for j in range(J):
+        target: list[fmpq] = []
+        for g, members in enumerate(st.groups):
+            a = sum(H[j, i] * W[i] for i in members)
+            N = bases[g]
+            if not N:  # the kink set leaves no direction: the group vanishes
+                continue
+            target.extend(_rational_coords(N, a))
+        b = _solve_nearest(M, [Y[k][j] for k in range(K)], target)
+        if b is None:
+            return None
+        pos = 0
+        for g, N in enumerate(bases):
+            coef = b[pos:pos + len(N)]
+            pos += len(N)
+            out[g].append(_combine(coef, N, d))
+    return out
+
+
+def fixed_direction_matrices(
+    ds: Dataset, st: Structure, dirs: list[Vector], W: np.ndarray, H: np.ndarray
+) -> list[list[Vector]]:
+    """``A_g = h_g u_gᵀ`` with every group direction ``u_g`` fixed (|J| > 1).
+
+    Re-solves the exact least-squares problem for the output weights ``h_g``
+    (nearest to the float output weights when not unique).
+
+    Parameters
+    ----------
+    ds : Dataset
+    st : Structure
+    dirs : list of exact vectors
+        ``u_g`` for every group (:func:`group_directions`).
+    W : (I, d) float array
+    H : (J, I) float array
+    """
+    X, Y = ds.X, ds.Y
+    K, J = len(X), len(Y[0])
+    M = [[ds.activation.slope(st.patterns[g][k]) * dot(u, X[k]) for g, u in enumerate(dirs)] for k in range(K)]
+    hs = []
+    for j in range(J):
+        target = []
+        for g, u in enumerate(dirs):
+            uf = np.array([to_float(c) for c in u])
+            a = sum(H[j, i] * W[i] for i in st.groups[g])
+            target.append(rational_from_float(float(a @ uf) / float(uf @ uf), 10**6))
+        hs.append(_solve_nearest(M, [Y[k][j] for k in range(K)], target))
+    return [[tuple(hs[j][g] * c for c in u) for j in range(J)] for g, u in enumerate(dirs)]
+
+
+def _pinned(ds: Dataset, st: Structure, g: int) -> list[Vector]:
+    """Basis of the directions allowed by group g's kink set."""
+    d = len(ds.X[0])
+    if not st.kinks[g]:
+        return [tuple(fmpq(1) if a == b else fmpq(0) for b in range(d)) for a in range(d)]
+    return nullspace([ds.X[k] for k in st.kinks[g]], d, fmpq(1))
+
+
+def _orient(u: Vector, uf: np.ndarray) -> Vector:
+    return u if float(np.array([to_float(c) for c in u]) @ uf) >= 0 else tuple(-c for c in u)
+
+
+def _eigen_direction(ds: Dataset, st: Structure, free: int, dirs: dict[int, Vector]) -> Vector | None:
+    """Exact optimal direction of the single free group (|J| > 1, d' = 2).
+
+    With the other groups' directions fixed, eliminating every output weight
+    leaves ``max uᵀAu / uᵀBu`` with ``A = (PZ)ᵀ(PY)(PY)ᵀ(PZ)``, ``B = (PZ)ᵀ(PZ)``
+    (Z: the free group's activated inputs, P: the projector off the fixed
+    groups' columns) — a generalized eigenproblem; for a 2-dimensional
+    direction space its top eigenvector has real algebraic (quadratic) entries.
+    """
+    import sympy as sp  # imported on first use: slow to import, needed only here
+
+    X, Y = ds.X, ds.Y
+    K, J = len(X), len(Y[0])
+    N = _pinned(ds, st, free)
+    if len(N) != 2:
+        return None
+    slope = [ds.activation.slope(st.patterns[free][k]) for k in range(K)]
+    Z = sp.Matrix([[to_sympy(slope[k] * dot(n, X[k])) for n in N] for k in range(K)])
+    Ym = sp.Matrix([[to_sympy(Y[k][j]) for j in range(J)] for k in range(K)])
+    cols = [[to_sympy(ds.activation.slope(st.patterns[g][k]) * dot(u, X[k])) for k in range(K)]
+            for g, u in dirs.items()]
+    if cols:
+        C = sp.Matrix(cols).T
+        C = C[:, list(C.rref()[1])]
+        P = sp.eye(K) - C * (C.T * C).inv() * C.T
+    else:
+        P = sp.eye(K)
+    PZ, PY = P * Z, P * Ym
+    A, B = PZ.T * PY * PY.T * PZ, PZ.T * PZ
+    lam = sp.Symbol("lam")
+    roots = [r for r in sp.Poly((A - lam * B).det(), lam).all_roots() if r.is_real]
+    if not roots or B.det() == 0:
+        return None
+    top = max(roots, key=lambda r: float(r))
+    ns = (A - top * B).nullspace()
+    if len(ns) != 1:
+        return None
+    c = [sp.radsimp(v) for v in ns[0]]
+    try:
+        coef = [parse_exact(sp.simplify(v), "eigenvector") for v in c]
+    except Exception:  # not expressible with the supported algebraic numbers
+        return None
+    return _combine(coef, N, len(X[0]))
+
+
+def group_directions(ds: Dataset, st: Structure, W: np.ndarray) -> list[Vector] | None:
+    """Exact group directions for |J| > 1.
+
+    Pinned by the kink set when it leaves one direction, the exact
+    eigen-direction for a single free group, otherwise the rational rounding of
+    the float direction. ``W`` is the float input-weight matrix (I, d).
+    """
+    d = len(ds.X[0])
+    dirs: dict[int, Vector] = {}
+    free = []
+    for g in range(len(st.groups)):
+        N = _pinned(ds, st, g)
+        uf = st.directions[g]
+        if not N:
+            dirs[g] = tuple(fmpq(0) for _ in range(d))
+        elif len(N) == 1:
+            dirs[g] = _orient(N[0], uf)
+        else:
+            free.append(g)
+    if len(free) == 1 and len(_pinned(ds, st, free[0])) == 2 and d >= 2:
+        u = _eigen_direction(ds, st, free[0], dirs)
+        if u is not None:
+            dirs[free[0]] = _orient(u, st.directions[free[0]])
+            free = []
+    for g in free:
+        N = _pinned(ds, st, g)
+        dirs[g] = _combine(_rational_coords(N, st.directions[g]), N, d)
+    return [dirs[g] for g in range(len(st.groups))]
