@@ -305,7 +305,7 @@ def test_cli_example_json_is_a_saddle(capsys: pytest.CaptureFixture) -> None:
     assert main(["certify", "--example", "origin-saddle", "--json"]) == 0
     out = json.loads(capsys.readouterr().out)
     assert out["verdict"] == "saddle"
-    assert out["format"] == "exactland-certificate/1"
+    assert out["format"] == "exactland-certificate/2"
     # Section 4.1.1 data at the origin: L = 1/2 sum y^2 = 1/2 * 0.1906 = 953/10000
     assert Fraction(out["loss"]) == Fraction(953, 10000)
 

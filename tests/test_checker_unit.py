@@ -6,8 +6,10 @@ produced by exactland's certifier.
 from __future__ import annotations
 
 import copy
+import hashlib
 import json
 import pathlib
+from fractions import Fraction
 from typing import Any
 
 import pytest
@@ -31,26 +33,45 @@ PAPER_LINES = [["1", "-1"], ["3", "-5"], ["1", "-10"], ["3", "10"], ["7", "10"]]
 
 def neuron(i: int, kinks: list[int], signs: list[int], d: list[list[str]], dldh: list[str],
            dldr: str, tangential: dict, escape: dict | None) -> dict:
-    return {"index": i, "kink_set": kinks, "signs": signs, "d": d, "dL_dh": dldh,
+    # ``signs`` documents the hand derivation; certificates do not carry it (the checker
+    # recomputes the signs from the problem).
+    return {"index": i, "kink_set": kinks, "d": d, "dL_dh": dldh,
             "dL_dr_scaled": dldr, "tangential": tangential, "escape": escape}
 
 
 def tangential(method: str, lines: list, nonneg: bool | None, rays: int = 0,
                c: str | None = None, witness: dict | None = None) -> dict:
-    return {"method": method, "lines": lines, "nonnegative": nonneg, "rays": rays,
-            "c": c, "witness": witness}
+    # ``rays`` (how many extreme rays the hand derivation uses) is documentation only.
+    return {"method": method, "lines": lines, "nonnegative": nonneg, "c": c, "witness": witness}
+
+
+def digest(problem: dict) -> str:
+    """SHA-256 of the canonical problem, written out here from the schema
+    (docs/certificate-schema.md): sorted keys, no spaces, canonical number texts."""
+    def canon(s: str) -> str:  # "-0.6" -> "-3/5"; irrational texts are already in normal form
+        try:
+            return str(Fraction(s))
+        except ValueError:
+            return s
+
+    core = {k: [[canon(x) for x in row] for row in problem[k]] for k in ("X", "Y", "W", "H")}
+    core["activation"] = {"alpha_plus": canon(problem["activation"]["alpha_plus"]),
+                          "alpha_minus": canon(problem["activation"]["alpha_minus"])}
+    text = json.dumps(core, sort_keys=True, separators=(",", ":"))
+    return "sha256:" + hashlib.sha256(text.encode()).hexdigest()
 
 
 def certificate(problem: dict, verdict: str, loss: str, stationary: bool | None,
                 escape: list[int], neurons: list[dict], witness: dict | None,
                 local_max: bool, global_min: bool, radius: str | None = None,
                 constants: dict | None = None) -> dict:
-    return {"format": "exactland-certificate/1", "problem": problem, "verdict": verdict,
+    return {"format": "exactland-certificate/2", "problem": problem, "problem_digest": digest(problem),
+            "verdict": verdict,
             "loss": loss, "stationary": stationary, "escape_neurons": escape,
             "radius": radius, "radius_constants": constants,
             "local_maximum_possible": local_max, "global_minimum": global_min,
             "neurons": neurons, "witness": witness, "reason": None,
-            "budget": {"limit": 1000000, "used": 0}}
+            "budget": {"limit": 1000000}}
 
 
 def path(kind: str, dW: list, dH: list, t_max: str | None, coeffs: list[str], order: int,
@@ -191,6 +212,8 @@ def test_single_neuron_origin_is_a_saddle() -> None:
     for p in cert["witness"].values():
         del p["direction"]["W"][1]
         del p["direction"]["H"][0][1]
+    assert not check_certificate(cert).valid  # the digest is still the two-neuron problem's
+    cert["problem_digest"] = digest(cert["problem"])
     assert check_certificate(cert).valid
 
 
@@ -312,11 +335,26 @@ def test_rays_claims() -> None:
 
 
 def test_undecided() -> None:
+    # An undecided verdict is allowed only for its two documented causes; a scalar-output
+    # point with an escape neuron is decidable (Theorem 4.2), so "undecided" is refused.
     def undecided(c: dict) -> None:
         c.update(verdict="undecided", witness=None, reason="no descent witness was tried")
-    assert check_certificate(tampered_cert(origin_saddle, undecided)).valid
+    assert_invalid(tampered(origin_saddle, undecided), "verdict: undecided needs")
     r = tampered(origin_saddle, lambda c: (undecided(c), c.update(reason="")))
     assert_invalid(r, "reason")
+
+
+def test_reason_only_on_undecided_and_budget_exceeded_rules() -> None:
+    assert_invalid(tampered(origin_saddle, lambda c: c.update(reason="because")), "reason: must be null")
+    # 'budget-exceeded' with a nonnegative claim, or on a decided verdict, is refused
+    r = tampered(kink_minimum, lambda c: c["neurons"][0]["tangential"].update(method="budget-exceeded"))
+    assert_invalid(r, "neurons[0].tangential.method: 'budget-exceeded' requires verdict undecided")
+    assert_invalid(r, "neurons[0].tangential.nonnegative: must be null")
+
+
+def test_tangential_may_be_missing_only_when_refuted_first() -> None:
+    assert_invalid(tampered(kink_minimum, lambda c: c["neurons"][0].update(tangential=None)),
+                   "neurons[0].tangential: required")
 
 
 def test_budget_exceeded() -> None:
@@ -337,7 +375,11 @@ def test_budget_exceeded() -> None:
 # ------------------------------------------------------------------ malformed
 @pytest.mark.parametrize("edit", [
     lambda c: c.pop("loss"),
-    lambda c: c.update(format="exactland-certificate/2"),
+    lambda c: c.update(format="exactland-certificate/1"),
+    lambda c: c.update(problem_digest="sha256:abc"),
+    lambda c: c["neurons"][0]["tangential"].update(rays=999),
+    lambda c: c["budget"].update(used=5),
+    lambda c: c.update(comment="trust me"),
     lambda c: c["problem"]["Y"][0].__setitem__(0, 0.28),
     lambda c: c["problem"]["X"][0].append("1"),
     lambda c: c.update(loss="inf"),

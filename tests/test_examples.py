@@ -48,4 +48,6 @@ def test_algebraic_direction_kink_is_exact():
 
     cert = exactland.certify(exactland.load(ROOT / "examples" / "algebraic-direction.json"))
     assert cert.neurons[0].kink_set == (0,)
-    assert cert.neurons[0].signs == (0, 1, 1, 1, 1)
+    from exactland.core.network import evaluate
+
+    assert evaluate(cert.problem).signs[0].tolist() == [0, 1, 1, 1, 1]

@@ -176,7 +176,7 @@ def test_disagreement_is_reported_loudly(capsys, monkeypatch):
     rc, text, err = _cli(argv, capsys)
     assert len(calls) == 1  # the patched prediction is the one the CLI used
     assert rc == 1 and "DISAGREEMENT" in err and "certificate of the original point" in err
-    assert err.count('"format": "exactland-certificate/1"') == 2
+    assert err.count('"format": "exactland-certificate/2"') == 2
     monkeypatch.undo()
     rc, text, err = _cli(argv, capsys)  # the real prediction agrees with the certificate
     assert rc == 0 and "DISAGREEMENT" not in err

@@ -26,15 +26,21 @@ Modules, each building on the previous ones (composition, no inheritance):
 """
 from __future__ import annotations
 
-import pathlib
+from typing import Any
 
-from exactland.checker.claims import CheckReport, Checker
-from exactland.checker.parse import FORMAT, load_certificate, parse_certificate
+from exactland.errors import CertificateFormatError
+
+from exactland.checker.binding import compare_problems, digest_of
+from exactland.checker.claims import Checker, CheckReport
+from exactland.checker.parse import FORMAT, load_certificate, load_json_source, parse_certificate, parse_problem
 
 __all__ = ["CheckReport", "check_certificate", "FORMAT"]
 
+#: Default most steps of the checker's ray enumeration.
+DEFAULT_CHECK_BUDGET = 1_000_000
 
-def check_certificate(cert: dict | str | pathlib.Path, *, budget: int = 1_000_000) -> CheckReport:
+
+def check_certificate(cert: Any, *, problem: Any = None, budget: int = DEFAULT_CHECK_BUDGET) -> CheckReport:
     """Re-derive every claim of an exactland certificate in exact arithmetic.
 
     Parameters
@@ -42,6 +48,11 @@ def check_certificate(cert: dict | str | pathlib.Path, *, budget: int = 1_000_00
     cert : dict, str or pathlib.Path
         The certificate: a parsed JSON object, JSON text (a string starting
         with ``{``) or the path of a JSON file.
+    problem : Problem, dict, str or pathlib.Path, optional
+        The problem the certificate must be about (an object with
+        ``to_dict()``, a problem dict, JSON text or a file).  When given, it is
+        compared exactly with the certificate's problem; any difference makes
+        the certificate invalid for it.
     budget : int
         Most steps of ray enumeration (one step: one kink line added to a
         partial subset of hyperplanes); beyond it the report is invalid with
@@ -50,13 +61,43 @@ def check_certificate(cert: dict | str | pathlib.Path, *, budget: int = 1_000_00
     Returns
     -------
     CheckReport
-        ``valid`` is False with a reason for every numerically wrong claim.
+        ``valid`` is False with a reason for every numerically wrong claim,
+        for a ``problem_digest`` that is not the digest of the embedded
+        problem, and for a mismatch with ``problem``.  ``digest`` is the
+        recomputed digest.
 
     Raises
     ------
     CertificateFormatError
-        Input that is not a well-formed certificate (not JSON, missing fields,
-        wrong types or shapes, wrong ``format``, inexact numbers).
+        Input that is not a well-formed certificate or problem (not JSON,
+        duplicate keys, missing or unknown fields, wrong types or shapes,
+        wrong ``format``, inexact numbers).
+
+    Examples
+    --------
+    >>> import exactland
+    >>> p = exactland.examples.load_example("origin-saddle")
+    >>> cert = exactland.certify(p).to_dict()
+    >>> r = check_certificate(cert, problem=p)
+    >>> r.valid, r.problem_matches, r.digest == cert["problem_digest"]
+    (True, True, True)
     """
+    if isinstance(budget, bool) or not isinstance(budget, int) or budget < 0:
+        raise CertificateFormatError(f"must be a non-negative int, got {budget!r}", "budget")
     cert_dict, field = parse_certificate(load_certificate(cert))
-    return Checker(cert_dict, field, budget).run()
+    report = Checker(cert_dict, field, budget).run()
+    reasons, checked = list(report.reasons), list(report.checked)
+    digest = digest_of(cert_dict["problem"])
+    if cert_dict["problem_digest"] != digest:
+        reasons.insert(0, f"problem_digest: certificate says {cert_dict['problem_digest']}, "
+                          f"the embedded problem's digest is {digest}")
+    checked.append("problem_digest is the digest of the embedded problem")
+    matches = None
+    if problem is not None:
+        source = problem.to_dict() if hasattr(problem, "to_dict") else problem
+        diffs = compare_problems(cert_dict["problem"], parse_problem(load_json_source(source, "problem")))
+        matches = not diffs
+        reasons = diffs + reasons
+        checked.append("the certificate's problem is exactly the given problem" if matches
+                       else "the certificate's problem was compared with the given problem")
+    return CheckReport(not reasons, tuple(reasons), tuple(checked), digest, matches)

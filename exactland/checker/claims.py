@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from exactland.checker.arith import INFINITY, absolute, dot, Field, fmt, interpolate, le, minimum, positive, is_zero_vector
+from exactland.checker.consistency import consistency_reasons
 from exactland.checker.forms import CheckerBudgetExceeded, Forms, Span
 from exactland.checker.point import Point
 
@@ -25,11 +26,18 @@ class CheckReport:
         Every failed claim, naming the field.
     checked : tuple of str
         What was verified, one line per claim group.
+    digest : str
+        ``"sha256:…"`` of the certificate's problem, recomputed by the checker.
+    problem_matches : bool or None
+        Whether the certificate's problem is exactly the given problem (None
+        when no problem was given).
     """
 
     valid: bool
     reasons: tuple[str, ...]
     checked: tuple[str, ...]
+    digest: str = ""
+    problem_matches: bool | None = None
 
 
 class Checker:
@@ -69,19 +77,22 @@ class Checker:
         for i, n in enumerate(c["neurons"]):
             w = f"neurons[{i}]"
             self._cmp(f"{w}.kink_set", n["kink_set"], self.pt.K0[i])
-            self._cmp(f"{w}.signs", n["signs"], self.pt.sign[i])
             self._cmp(f"{w}.d", n["d"], self.pt.D[i])
             self._cmp(f"{w}.dL_dh", n["dL_dh"], self.pt.dLdh[i])
             self._cmp(f"{w}.dL_dr_scaled", n["dL_dr_scaled"], self.pt.dLdr[i])
         lmax = all(self.pt.rho(z) == 0 for row in self.pt.Zn for z in row)
         self._cmp("local_maximum_possible", c["local_maximum_possible"], lmax)
         self._cmp("global_minimum", c["global_minimum"], self.pt.L == 0)
-        self.checked.append("loss, and kink_set, signs, d, dL_dh, dL_dr_scaled of every neuron")
+        self.checked.append("loss, and kink_set, d, dL_dh, dL_dr_scaled of every neuron")
         self.checked.append("local_maximum_possible and global_minimum")
 
     def check_tangential(self, i: int) -> None:
         t, w = self.c["neurons"][i]["tangential"], f"neurons[{i}].tangential"
+        if t is None:  # allowed only at a not-stationary verdict (consistency rules)
+            return
         lines = self.forms.rep(i)[0]
+        if not self.pt.f.algebraic:
+            self._check_primitive_lines(t["lines"], lines, w)
         canon = []
         for a, v in enumerate(t["lines"]):
             p = next((s for s, x in enumerate(v) if x != 0), None)
@@ -121,6 +132,14 @@ class Checker:
             if not nonneg or not le(t["c"], c):
                 self._fail(f"{w}.c: certificate says {fmt(t['c'])}, but the largest c with "
                            f"F_{i} ≥ c·max_j|φ_j{i}| is {fmt(c) if nonneg else 'none (F is not ≥ 0)'}")
+
+    def _check_primitive_lines(self, claimed: list, lines: list, w: str) -> None:
+        """Rational certificates write each kink line as its primitive integer vector."""
+        want = sorted(tuple(self.forms.show(n)) for n in lines)
+        got = sorted(tuple(v) for v in claimed)
+        if got != want:
+            self._fail(f"{w}.lines: certificate says {fmt(claimed)}, the kink lines as primitive integer "
+                       f"vectors (first nonzero entry positive) are {fmt([list(x) for x in want])}")
 
     # -- item 3 --------------------------------------------------------------
     def _path_loss(self, path: dict, moved: list, base: list, t: Any) -> Any:
@@ -298,6 +317,8 @@ class Checker:
         self.checked.append(f"verdict {v}")
 
     def run(self) -> CheckReport:
+        for reason in consistency_reasons(self.c, self.pt.J):
+            self._fail(reason)
         try:
             self.check_point()
             for i in range(self.pt.I):

@@ -7,20 +7,20 @@ first to see whether every number is a plain rational (then
 """
 from __future__ import annotations
 
-import json
 import pathlib
-import re
-from fractions import Fraction
+from decimal import Decimal
 from typing import Any, Callable
 
 from exactland.errors import CertificateFormatError as CFE
 
 from exactland.checker.arith import INFINITY, Field
+from exactland.checker.numtext import (
+    RATIONAL, algebraic_from_text, digest_text, fraction_from_text, int_text, show_value,
+)
 
-FORMAT = "exactland-certificate/1"
+FORMAT = "exactland-certificate/2"
 _VERDICTS = ("not-stationary", "saddle", "type-1-minimum", "undecided")
 _METHODS = ("lineality", "separable", "zero-form", "rays", "budget-exceeded")
-_RATIONAL = re.compile(r"[+-]?\d+(\s*/\s*\d+)?|[+-]?(\d+\.\d*|\.\d+|\d+)([eE][+-]?\d+)?")
 
 # A parser is a function (value, where) -> parsed value; ``where`` names the field.
 Parser = Callable[[Any, str], Any]
@@ -35,7 +35,26 @@ def _req(obj: Any, key: str, where: str) -> Any:
 
 
 def _fields(obj: Any, where: str, **parsers: Parser) -> dict:
-    """Parse the named fields of a JSON object, each with its parser."""
+    """Parse exactly the named fields of a JSON object, each with its parser.
+
+    A field the checker does not know is refused: every field of a
+    certificate is either checked or refused, never silently ignored.
+    """
+    _only(obj, where, parsers)
+    return {k: fn(_req(obj, k, where), f"{where}.{k}" if where else k) for k, fn in parsers.items()}
+
+
+def _only(obj: Any, where: str, keys: Any) -> None:
+    """Refuse fields other than ``keys`` (the checker checks or refuses every field)."""
+    if isinstance(obj, dict):
+        extra = sorted(set(obj) - set(keys))
+        if extra:
+            raise CFE(f"unknown field(s) {', '.join(show_value(k) for k in extra[:5])}: the checker checks "
+                      "or refuses every field", where or "certificate")
+
+
+def _some_fields(obj: Any, where: str, **parsers: Parser) -> dict:
+    """Parse the named fields of a JSON object, allowing others (user problem files)."""
     return {k: fn(_req(obj, k, where), f"{where}.{k}" if where else k) for k, fn in parsers.items()}
 
 
@@ -79,15 +98,18 @@ _BOOL = _choice(True, False)
 class _Reader:
     """Number parsers; ``conv`` turns a number string into a number."""
 
-    def __init__(self, conv: Callable[[str, str], Any]) -> None:
+    def __init__(self, conv: Callable[[str, str], Any], decimals: bool = False) -> None:
         self.conv = conv
+        self.decimals = decimals
 
     def num(self, v: Any, where: str) -> Any:
+        if isinstance(v, Decimal) and self.decimals and v.is_finite():
+            v = str(v)  # a decimal literal of a user's problem file: the decimal it spells
         if isinstance(v, bool) or not isinstance(v, (str, int)):
-            raise CFE(f"expected an exact number written as a string, got {v!r}", where)
+            raise CFE(f"expected an exact number written as a string, got {show_value(v)}", where)
         if isinstance(v, str) and v.strip() == "inf":
             raise CFE("'inf' is not allowed here", where)
-        return self.conv(str(v), where)
+        return self.conv(v if isinstance(v, str) else int_text(v), where)
 
     def num_inf(self, v: Any, where: str) -> Any:
         return INFINITY if v == "inf" else self.num(v, where)
@@ -103,15 +125,22 @@ class _Reader:
         return parse
 
 
-def _problem(p: Any, rd: _Reader) -> dict:
-    out = _fields(p, "problem", X=rd.mat(None, None))
+def _problem(p: Any, rd: _Reader, strict: bool = True, where: str = "problem") -> dict:
+    """The problem section; ``strict``: exactly the certificate's fields."""
+    if not isinstance(p, dict):
+        raise CFE("expected a JSON object", where)
+    if strict:
+        _only(p, where, ("activation", "X", "Y", "W", "H"))
+    out = _some_fields(p, where, X=rd.mat(None, None))
     K, d = len(out["X"]), len(out["X"][0])
     if d < 2:
-        raise CFE("input dimension d must be at least 2", "problem.X")
-    out.update(_fields(p, "problem", Y=rd.mat(K, None), W=rd.mat(None, d)))
-    out.update(_fields(p, "problem", H=rd.mat(len(out["Y"][0]), len(out["W"]))))
-    act = p.get("activation", p)  # {"activation": {...}}, or the slopes at top level
-    out.update(_fields(act, "problem.activation", alpha_plus=rd.num, alpha_minus=rd.num))
+        raise CFE("input dimension d must be at least 2", f"{where}.X")
+    out.update(_some_fields(p, where, Y=rd.mat(K, None), W=rd.mat(None, d)))
+    out.update(_some_fields(p, where, H=rd.mat(len(out["Y"][0]), len(out["W"]))))
+    act = _req(p, "activation", where) if strict else p.get("activation", p)  # files: slopes may be top level
+    if strict:
+        _only(act, f"{where}.activation", ("alpha_plus", "alpha_minus"))
+    out.update(_some_fields(act, f"{where}.activation", alpha_plus=rd.num, alpha_minus=rd.num))
     return out
 
 
@@ -119,12 +148,12 @@ def _neuron(i: int, sizes: tuple, rd: _Reader) -> Parser:
     K, d, J, I = sizes
     witness = _opt(lambda v, w: _fields(v, w, v=rd.vec(d), F=rd.num))
     escape_witness = _opt(lambda v, w: _fields(v, w, j=_int(0, J), v=rd.vec(d), F=rd.num, phi=rd.num))
-    tangential = lambda v, w: _fields(  # noqa: E731
+    tangential = _opt(lambda v, w: _fields(
         v, w, method=_choice(*_METHODS), lines=_list(rd.vec(d)), nonnegative=_opt(_BOOL),
-        rays=_int(), c=_opt(rd.num_inf), witness=witness)
+        c=_opt(rd.num_inf), witness=witness))
     escape = _opt(lambda v, w: _fields(v, w, is_escape=_BOOL, witness=escape_witness))
     return lambda v, w: _fields(
-        v, w, index=_choice(i), kink_set=_list(_int(0, K)), signs=_list(_int(-1, 2), K),
+        v, w, index=_choice(i), kink_set=_list(_int(0, K)),
         d=rd.mat(J, d), dL_dh=rd.vec(J), dL_dr_scaled=rd.num, tangential=tangential, escape=escape)
 
 
@@ -149,94 +178,81 @@ def _witness(sizes: tuple, rd: _Reader) -> Parser:
 def _structure(raw: Any, rd: _Reader) -> dict:
     if not isinstance(raw, dict):
         raise CFE("a certificate must be a JSON object", "certificate")
-    _fields(raw, "", format=_choice(FORMAT))
+    fmt_ = _req(raw, "format", "")
+    if fmt_ != FORMAT:
+        raise CFE(f"expected {FORMAT!r}, got {show_value(fmt_)} (certificates of earlier formats: certify "
+                  "the problem again)", "format")
     prob = _problem(_req(raw, "problem", ""), rd)
     sizes = (len(prob["X"]), len(prob["X"][0]), len(prob["Y"][0]), len(prob["W"]))
     I = sizes[3]
     neurons = _list(lambda v, w: v, I)(_req(raw, "neurons", ""), "neurons")
     out = _fields(
-        raw, "", verdict=_choice(*_VERDICTS), loss=rd.num, stationary=_opt(_BOOL),
+        raw, "", format=_choice(FORMAT), problem=lambda v, w: v, problem_digest=digest_text,
+        neurons=lambda v, w: v, verdict=_choice(*_VERDICTS), loss=rd.num, stationary=_opt(_BOOL),
         escape_neurons=_list(_int(0, I)), radius=_opt(rd.num_inf),
         radius_constants=_opt(lambda v, w: _fields(v, w, rho_w=rd.num_inf, rho_h=rd.num_inf,
                                                    c=_list(rd.num_inf, I))),
         local_maximum_possible=_BOOL, global_minimum=_BOOL, witness=_witness(sizes, rd),
         reason=_opt(_str),
-        budget=lambda v, w: _fields(v, w, limit=_int(), used=_int()))
+        budget=lambda v, w: _fields(v, w, limit=_int()))
     out["neurons"] = [_neuron(i, sizes, rd)(n, f"neurons[{i}]") for i, n in enumerate(neurons)]
     out["problem"] = prob
     return out
 
 
-def _algebraic_conv(text: str, where: str) -> Any:
-    try:
-        from exactland.exact.scalars import parse_exact
-    except ImportError as exc:  # pragma: no cover - depends on the install
-        raise CFE(f"{text!r} is not a rational and exactland.exact.scalars is unavailable", where) from exc
-    try:
-        return parse_exact(text, where)
-    except Exception as exc:  # NotExactError and SymPy parse failures alike
-        raise CFE(f"{text!r} is not an exact number ({exc})", where) from exc
-
-
-def _long_int(digits: str) -> int:
-    """``int(digits)`` for decimal strings of any length (Python refuses more than
-    4300 digits in one conversion; convert in chunks, leaving the global limit alone)."""
-    sign = -1 if digits.startswith("-") else 1
-    digits = digits.lstrip("+-")
-    value = 0
-    for start in range(0, len(digits), 4000):
-        chunk = digits[start:start + 4000]
-        value = value * 10 ** len(chunk) + int(chunk)
-    return sign * value
-
-
-def _fraction_conv(text: str, where: str) -> Fraction:
-    big = re.fullmatch(r"\s*([+-]?\d+)\s*(?:/\s*(\d+))?\s*", text)
-    if big and len(text) > 4000:
-        den = _long_int(big.group(2)) if big.group(2) else 1
-        if den == 0:
-            raise CFE(f"{text[:40]}...: division by zero", where)
-        return Fraction(_long_int(big.group(1)), den)
-    m = re.search(r"[eE]([+-]?\d+)$", text.strip())
-    if m and abs(int(m.group(1))) > 100_000:
-        raise CFE(f"{text!r} has an exponent beyond 10**100000", where)
-    try:
-        return Fraction(text.replace(" ", ""))
-    except (ValueError, ZeroDivisionError) as exc:
-        raise CFE(f"{text!r} is not an exact number", where) from exc
-
-
-def parse_certificate(raw: Any) -> tuple[dict, Field]:
+def _two_pass(raw: Any, parse: Callable[[Any, _Reader], dict], decimals: bool) -> tuple[dict, Field]:
     """Parse twice: first to see whether every number is a plain rational."""
     irrational: list[str] = []
 
     def probe(text: str, where: str) -> str:
-        if not _RATIONAL.fullmatch(text.strip()):
+        if not RATIONAL.fullmatch(text.strip()):
             irrational.append(text)
         return text
 
-    _structure(raw, _Reader(probe))
+    parse(raw, _Reader(probe, decimals))
     alg = bool(irrational)
-    cert = _structure(raw, _Reader(_algebraic_conv if alg else _fraction_conv))
+    out = parse(raw, _Reader(algebraic_from_text if alg else fraction_from_text, decimals))
+    return out, Field(alg)
+
+
+def parse_certificate(raw: Any) -> tuple[dict, Field]:
+    """The parsed certificate (exact numbers) and the arithmetic it needs."""
+    cert, field = _two_pass(raw, _structure, decimals=False)
     p = cert["problem"]
     if p["alpha_plus"] == p["alpha_minus"]:
         raise CFE("alpha_plus = alpha_minus is excluded", "problem.activation")
-    return cert, Field(alg)
+    return cert, field
+
+
+def parse_problem(raw: Any) -> dict:
+    """A user's problem file or dict (decimals allowed, extra fields such as a
+    description ignored), parsed with the checker's own number readers."""
+    return _two_pass(raw, lambda v, rd: _problem(v, rd, strict=False, where="problem file"), decimals=True)[0]
+
+
+def load_json_source(source: Any, what: str) -> Any:
+    """A parsed JSON object from a dict, JSON text or a file path (duplicate
+    keys, NaN and over-deep nesting refused), as :class:`CertificateFormatError`."""
+    from exactland.errors import JSONFormatError
+    from exactland.exact.jsonio import read_json_text
+
+    if isinstance(source, dict):
+        return source
+    if isinstance(source, str) and source.lstrip().startswith("{"):
+        text, name = source, f"<{what} text>"
+    elif isinstance(source, (str, pathlib.Path)):
+        try:
+            text, name = pathlib.Path(source).read_text(encoding="utf-8"), str(source)
+        except (OSError, UnicodeDecodeError) as exc:
+            raise CFE(f"cannot read the {what} file: {exc}", str(source)) from exc
+    else:
+        raise CFE(f"expected a dict, JSON text or a path, got {type(source).__name__}", what)
+    try:
+        return read_json_text(text, name)
+    except JSONFormatError as exc:
+        raise CFE(f"not valid JSON: {exc.message}", name) from exc
 
 
 def load_certificate(cert: dict | str | pathlib.Path) -> Any:
-    if isinstance(cert, dict):
-        return cert
-    if isinstance(cert, str) and cert.lstrip().startswith("{"):
-        text = cert
-    elif isinstance(cert, (str, pathlib.Path)):
-        try:
-            text = pathlib.Path(cert).read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError) as exc:
-            raise CFE(f"cannot read the certificate file: {exc}", str(cert)) from exc
-    else:
-        raise CFE(f"expected a dict, JSON text or a path, got {type(cert).__name__}")
-    try:
-        return json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise CFE(f"not JSON: {exc}") from exc
+    """The certificate as parsed JSON (see :func:`load_json_source`)."""
+    return load_json_source(cert, "certificate")

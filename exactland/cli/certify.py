@@ -2,10 +2,11 @@
 from __future__ import annotations
 
 import argparse
+import json
 import pathlib
 from typing import Any
 
-from exactland.core.defaults import DEFAULT_BUDGET
+from exactland.core.defaults import DEFAULT_BUDGET, DEFAULT_CHECK_BUDGET
 from exactland.cli.common import (
     EXIT_FAILED, EXIT_OK, add_budget, add_problem_source, budget_of, load_problem,
 )
@@ -24,8 +25,17 @@ def register(sub: Any) -> None:
     add_budget(c, DEFAULT_BUDGET, "subset evaluations allowed to the general tangential routine; "
                "beyond it the verdict is 'undecided'")
     c.set_defaults(handler=_certify)
-    k = sub.add_parser("check", help="independently re-check a certificate (exit 0 valid, 1 invalid)")
+    k = sub.add_parser("check", help="independently re-check a certificate (exit 0 valid, 1 invalid)",
+                       description="Re-derive every claim of a certificate with the independent checker. "
+                       "With --problem, also compare the certificate's problem exactly with yours: a "
+                       "certificate about another problem is invalid. Exit codes: 0 valid, 1 invalid, "
+                       "2 malformed input, 3 internal error.")
     k.add_argument("certificate", help="certificate JSON file written by `certify --json`")
+    k.add_argument("--problem", help="your problem JSON file: the certificate must be about exactly it")
+    k.add_argument("--json", action="store_true",
+                   help='print {"valid", "reasons", "checked", "digest", "problem_matches"} as JSON')
+    add_budget(k, DEFAULT_CHECK_BUDGET, "steps of the checker's ray enumeration; beyond it the "
+               "certificate is reported invalid ('checker budget exceeded')")
     k.set_defaults(handler=_check)
     e = sub.add_parser("examples", help="list the built-in examples")
     e.add_argument("--certify", action="store_true", help="certify and re-check each of them")
@@ -49,7 +59,18 @@ def _certify(args: argparse.Namespace) -> int:
 def _check(args: argparse.Namespace) -> int:
     from exactland.checker import check_certificate
 
-    report = check_certificate(pathlib.Path(args.certificate))
+    budget = budget_of(args)
+    problem = pathlib.Path(args.problem) if args.problem else None
+    report = check_certificate(pathlib.Path(args.certificate), problem=problem, budget=budget)
+    if args.json:
+        print(json.dumps({"valid": report.valid, "reasons": list(report.reasons),
+                          "checked": list(report.checked), "digest": report.digest,
+                          "problem_matches": report.problem_matches}, indent=1))
+        return EXIT_OK if report.valid else EXIT_FAILED
+    print(f"problem digest: {report.digest}")
+    if report.problem_matches is not None:
+        print(f"given problem: {'identical' if report.problem_matches else 'DIFFERENT'} "
+              f"({args.problem})")
     if report.valid:
         print(f"valid: {len(report.checked)} claim groups re-derived")
         for line in report.checked:

@@ -21,7 +21,7 @@ if TYPE_CHECKING:  # pragma: no cover
 
 __all__ = ["Verdict", "NeuronReport", "RadiusConstants", "Certificate", "FORMAT"]
 
-FORMAT = "exactland-certificate/1"
+FORMAT = "exactland-certificate/2"
 Vector = tuple[Any, ...]
 
 
@@ -43,19 +43,20 @@ class NeuronReport:
     """First-order evidence about one neuron (Lemma 3.2, Definitions 3.3/4.1).
 
     Attributes mirror ``neurons[i]`` of the certificate schema; ``c`` is the
-    ratio constant of DESIGN §6 (an exact number, ``"inf"`` or None).
+    ratio constant of docs/mathematics.md §6 (an exact number, ``"inf"`` or
+    None).  ``method`` is None when the tangential condition was not needed
+    (an earlier first-order test already refuted stationarity); then
+    ``lines`` is empty and ``nonnegative``, ``c`` and the witnesses are None.
     """
 
     index: int
     kink_set: tuple[int, ...]
-    signs: tuple[int, ...]
     d: tuple[Vector, ...]
     dL_dh: tuple[Any, ...]
     dL_dr_scaled: Any
-    method: str
+    method: str | None
     lines: tuple[Vector, ...]
     nonnegative: bool | None
-    rays: int
     c: Any
     tangential_witness: tuple[Vector, Any] | None
     is_escape: bool | None
@@ -68,15 +69,13 @@ class NeuronReport:
         return {
             "index": self.index,
             "kink_set": list(self.kink_set),
-            "signs": list(self.signs),
             "d": [_vec(v) for v in self.d],
             "dL_dh": [to_str(x) for x in self.dL_dh],
             "dL_dr_scaled": to_str(self.dL_dr_scaled),
-            "tangential": {
+            "tangential": None if self.method is None else {
                 "method": self.method,
                 "lines": [_vec(n) for n in self.lines],
                 "nonnegative": self.nonnegative,
-                "rays": self.rays,
                 "c": to_text(self.c),
                 "witness": None if tw is None else {"v": _vec(tw[0]), "F": to_str(tw[1])},
             },
@@ -198,6 +197,7 @@ class Certificate:
         return {
             "format": FORMAT,
             "problem": self.problem.to_dict(),
+            "problem_digest": self.problem.digest(),
             "verdict": self.verdict.value,
             "loss": to_str(self.loss),
             "stationary": self.stationary,
@@ -211,21 +211,28 @@ class Certificate:
             "neurons": [n.to_dict() for n in self.neurons],
             "witness": witness,
             "reason": self.reason,
-            "budget": {"limit": self.budget_limit, "used": self.budget_used},
+            "budget": {"limit": self.budget_limit},
         }
 
     def to_json(self, indent: int | None = 1) -> str:
-        """The certificate as JSON text (schema ``exactland-certificate/1``)."""
+        """The certificate as JSON text (schema ``exactland-certificate/2``)."""
         return json.dumps(self.to_dict(), indent=indent)
 
-    def verify(self) -> "CheckReport":
+    def verify(self, problem: Any = None) -> "CheckReport":
         """Re-check every claim with the independent checker.
+
+        Parameters
+        ----------
+        problem : Problem, dict or path, optional
+            The problem the certificate must be about.  When given, the
+            checker also compares it exactly with the certificate's problem
+            (a certificate for another problem is invalid).
 
         Returns
         -------
         exactland.checker.CheckReport
-            ``valid`` plus the reasons of any failed claim.
+            ``valid`` plus the reasons of any failed claim, and the digest.
         """
         from exactland.checker import check_certificate
 
-        return check_certificate(self.to_dict())
+        return check_certificate(self.to_dict(), problem=problem)

@@ -169,10 +169,16 @@ def certify(problem: Problem, *, budget: int = DEFAULT_BUDGET) -> Certificate:
     bud = Budget(budget)
     nds = _all_neuron_data(ev)
     shared = _ZeroNeuronMemo()
-    tans = [shared.get(nd, "tan", lambda nd=nd: tangential_analysis(nd, bud)) for nd in nds]
-    out = _first_order(ev, nds, tans)
-    if out is None and any(t.nonnegative is None for t in tans):
-        bad = [nd.index for nd, t in zip(nds, tans) if t.nonnegative is None]
+    out = _gradient_refutation(ev, nds)
+    tans: list[TangentialAnalysis | None] = [None] * len(nds)
+    if out is None:  # cheap tests first: the tangential analyses only when ∂L/∂h = 0
+        for nd in nds:
+            tans[nd.index] = t = shared.get(nd, "tan", lambda nd=nd: tangential_analysis(nd, bud))
+            if t.nonnegative is False:
+                out = _tangential_refutation(ev, nd, t)
+                break
+    if out is None and any(t is not None and t.nonnegative is None for t in tans):
+        bad = [nd.index for nd, t in zip(nds, tans) if t is not None and t.nonnegative is None]
         out = _Outcome(Verdict.UNDECIDED, None, reason=(
             f"budget of {budget} subset evaluations exhausted while deciding the "
             f"tangential condition (Definition 3.3) of neuron(s) {bad[:10]}: their "
@@ -250,22 +256,26 @@ class _ZeroNeuronMemo:
         return self._memo[key]
 
 
-def _first_order(ev: Evaluation, nds: list[NeuronData], tans: list[TangentialAnalysis]) -> _Outcome | None:
-    """Lemma 3.2 / Definition 3.3: a nonzero ∂L/∂h or a negative tangential
-    derivative gives ``not-stationary`` with a first-order descent path."""
+def _gradient_refutation(ev: Evaluation, nds: list[NeuronData]) -> _Outcome | None:
+    """Definition 3.3, condition 1: a nonzero ``∂L/∂h_ji`` (eq. 4) gives
+    ``not-stationary`` with a first-order descent along ``−sgn·h_ji``."""
     problem, J = ev.problem, ev.problem.n_outputs
     grad = next(((j, nd) for nd in nds for j in range(J) if nd.dL_dh[j] != 0), None)
-    if grad is not None:
-        j, nd = grad
-        dh = _unit(J, j, fmpq(-sign(nd.dL_dh[j])))
-        descent = neuron_path(ev, nd.index, dh, (fmpq(0),) * problem.dim, "descent")
-        return _Outcome(Verdict.NOT_STATIONARY, False, descent=descent)
-    neg = next((nd for nd, t in zip(nds, tans) if t.nonnegative is False), None)
-    if neg is not None:
-        v = tans[neg.index].witness[0]  # type: ignore[index]
-        descent = neuron_path(ev, neg.index, (fmpq(0),) * J, v, "descent")
-        return _Outcome(Verdict.NOT_STATIONARY, False, descent=descent)
-    return None
+    if grad is None:
+        return None
+    j, nd = grad
+    dh = _unit(J, j, fmpq(-sign(nd.dL_dh[j])))
+    descent = neuron_path(ev, nd.index, dh, (fmpq(0),) * problem.dim, "descent")
+    return _Outcome(Verdict.NOT_STATIONARY, False, descent=descent)
+
+
+def _tangential_refutation(ev: Evaluation, nd: NeuronData, t: TangentialAnalysis) -> _Outcome:
+    """Definition 3.3, condition 3: ``F_i(v) < 0`` gives ``not-stationary`` with
+    a first-order descent along ``Δw_i = v``."""
+    if t.witness is None:
+        raise InternalError(f"neuron {nd.index}: a negative tangential derivative without witness")
+    descent = neuron_path(ev, nd.index, (fmpq(0),) * ev.problem.n_outputs, t.witness[0], "descent")
+    return _Outcome(Verdict.NOT_STATIONARY, False, descent=descent)
 
 
 def _second_order(ev: Evaluation, nds: list[NeuronData], escapes: dict[int, EscapeAnalysis]) -> _Outcome:
@@ -296,7 +306,7 @@ def _second_order(ev: Evaluation, nds: list[NeuronData], escapes: dict[int, Esca
     return _Outcome(Verdict.SADDLE, True, descent=descent, ascent=ascent)
 
 
-def _report(nd: NeuronData, t: TangentialAnalysis, ea: EscapeAnalysis | None) -> NeuronReport:
+def _report(nd: NeuronData, t: TangentialAnalysis | None, ea: EscapeAnalysis | None) -> NeuronReport:
     ew = None
     if ea is not None and ea.is_escape:
         j, v, val = ea.witnesses[0]
@@ -304,16 +314,14 @@ def _report(nd: NeuronData, t: TangentialAnalysis, ea: EscapeAnalysis | None) ->
     return NeuronReport(
         index=nd.index,
         kink_set=nd.kink_set,
-        signs=nd.signs,
         d=nd.d,
         dL_dh=nd.dL_dh,
         dL_dr_scaled=nd.dL_dr_scaled,
-        method=t.method,
-        lines=nd.arrangement.lines,
-        nonnegative=t.nonnegative,
-        rays=len(t.rays),
+        method=None if t is None else t.method,
+        lines=() if t is None else nd.arrangement.lines,
+        nonnegative=None if t is None else t.nonnegative,
         c=None if ea is None else ea.c,
-        tangential_witness=t.witness,
+        tangential_witness=None if t is None else t.witness,
         is_escape=None if ea is None else ea.is_escape,
         escape_witness=ew,
     )

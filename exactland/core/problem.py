@@ -24,59 +24,19 @@ from typing import Any, Mapping, Sequence
 from flint import fmpq
 
 from exactland.errors import (
-    ActivationError,
     DimensionError,
     JSONFormatError,
     ShapeError,
 )
+from exactland.core.activation import Activation
+from exactland.exact.digest import problem_digest
 from exactland.exact.intmat import ScaledRows, scaled_rows
 from exactland.exact.jsonio import read_json
-from exactland.exact.scalars import parse_exact, sign, to_str
+from exactland.exact.scalars import parse_exact, to_str
 
-__all__ = ["Activation", "Dataset", "Problem", "load", "load_data", "parse_matrix"]
+__all__ = ["Dataset", "Problem", "load", "load_data", "parse_matrix"]
 
 Matrix = tuple[tuple[Any, ...], ...]
-
-
-@dataclass(frozen=True)
-class Activation:
-    """The ReLU-like activation ``rho(z) = a⁺ z (z ≥ 0), a⁻ z (z < 0)``.
-
-    Parameters
-    ----------
-    alpha_plus, alpha_minus : exact number
-        Slopes; the paper (Section 2) assumes ``alpha_plus != alpha_minus``.
-
-    Raises
-    ------
-    ActivationError
-        If ``alpha_plus == alpha_minus``.
-
-    Examples
-    --------
-    >>> from flint import fmpq
-    >>> relu = Activation(fmpq(1), fmpq(0))
-    >>> relu(fmpq(-3)), relu(fmpq(2))
-    (0, 2)
-    """
-
-    alpha_plus: Any
-    alpha_minus: Any
-
-    def __post_init__(self) -> None:
-        if self.alpha_plus == self.alpha_minus:
-            raise ActivationError(
-                "alpha_plus = alpha_minus makes the network linear; the paper "
-                "(Section 2) assumes alpha_plus != alpha_minus",
-                "activation",
-            )
-
-    def __call__(self, z: Any) -> Any:
-        return self.alpha_plus * z if sign(z) >= 0 else self.alpha_minus * z
-
-    def slope(self, s: int) -> Any:
-        """Slope on the side ``s`` (1: z > 0, -1: z < 0, 0: the kink → 0)."""
-        return self.alpha_plus if s > 0 else (self.alpha_minus if s < 0 else 0)
 
 
 def parse_matrix(
@@ -309,6 +269,22 @@ class Problem:
             "W": mat(self.W),
             "H": mat(self.H),
         }
+
+    def digest(self) -> str:
+        """``"sha256:…"`` of the canonical exact form (:mod:`exactland.exact.digest`).
+
+        Equal exactly for equal problems, whatever notation the input used.
+
+        Examples
+        --------
+        >>> a = load({"activation": {"alpha_plus": 1, "alpha_minus": 0}, "X": [["0.5", 1]],
+        ...           "Y": [[1]], "W": [[1, 0]], "H": [[1]]})
+        >>> b = load({"activation": {"alpha_plus": "1", "alpha_minus": "0"}, "X": [["1/2", "2/2"]],
+        ...           "Y": [["1"]], "W": [["1", "0"]], "H": [["1"]]})
+        >>> a.digest() == b.digest(), a.digest()[:7]
+        (True, 'sha256:')
+        """
+        return problem_digest(self.to_dict())
 
     def to_json(self, indent: int | None = 1) -> str:
         """The problem as JSON text; ``load(json.loads(p.to_json())) == p``."""

@@ -81,7 +81,7 @@ def kink_step(ev: Evaluation) -> Step:
         k0 = [k for k, s in enumerate(sg) if s == 0]
         km = [k for k, s in enumerate(sg) if s < 0]
         rows.append((f"${i + 1}$", f"${tex_vec(p.W[i])}$", f"${tex_set(kp)}$", f"${tex_set(k0)}$", f"${tex_set(km)}$"))
-        facts += [Fact(("neurons", i, "kink_set"), k0), Fact(("neurons", i, "signs"), [int(s) for s in sg])]
+        facts.append(Fact(("neurons", i, "kink_set"), k0))
     claim = ("Every sign $\\operatorname{sign}(w_i \\cdot x_k)$ is decided exactly; $K^0(i)$ is the "
              "kink set of neuron $i$ (the loss is not differentiable in $w_i$ there).")
     just = ("Non-differentiability arises only from input weights orthogonal to some $x_k$ "
@@ -217,10 +217,14 @@ def condition3_step(ev: Evaluation, nds: list[NeuronData], cert: Certificate) ->
         if rep.method == "budget-exceeded":  # the certificate's shared budget ran out here
             rows.append((f"${i + 1}$", f"${len(nd.kink_set)}$", rep.method, "undecided (budget exhausted)"))
             continue
+        if rep.method is None:  # an earlier first-order test already refuted stationarity
+            facts.append(Fact(("neurons", i, "tangential"), None))
+            rows.append((f"${i + 1}$", f"${len(nd.kink_set)}$", "not needed",
+                         "stationarity is already refuted by an earlier first-order test"))
+            continue
         ta = tangential_analysis(nd, Budget(cert.budget_limit))  # a fresh budget: at least what was left
         facts += [Fact(("neurons", i, "tangential", "method"), ta.method),
-                  Fact(("neurons", i, "tangential", "nonnegative"), ta.nonnegative),
-                  Fact(("neurons", i, "tangential", "rays"), len(ta.rays))]
+                  Fact(("neurons", i, "tangential", "nonnegative"), ta.nonnegative)]
         if ta.method == "zero-form":
             what = "$F_i \\equiv 0$" + (" ($h_i = 0$)" if all(h == 0 for h in nd.h) else "")
         else:

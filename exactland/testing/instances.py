@@ -29,7 +29,8 @@ from dataclasses import dataclass
 
 from flint import fmpq
 
-from exactland.core.problem import Activation, Problem
+from exactland.core.activation import Activation
+from exactland.core.problem import Problem
 from exactland.errors import InputError, InternalError
 
 __all__ = ["TeacherInstance", "teacher_stationary_point"]
