@@ -3,7 +3,7 @@
 For ``d = 2`` every tangent arrangement has finitely many cells with explicit
 generators (:func:`generators_2d`); ``F_i`` and ``φ_ji`` are positively
 homogeneous and linear on each cell, so evaluating them on the generators
-decides stationarity, escape neurons and the radius constants of DESIGN §6
+decides stationarity, escape neurons and the radius constants of docs/mathematics.md §6
 completely (:func:`analyse_2d`).
 """
 from __future__ import annotations
@@ -51,7 +51,7 @@ def generators_2d(net: Net, i: int) -> tuple[Vec, ...]:
 
 @dataclass(frozen=True)
 class Analysis2D:
-    """Definition 3.3, Definition 4.1 and the DESIGN §6 radius, decided exactly.
+    """Definition 3.3, Definition 4.1 and the docs/mathematics.md §6 radius, decided exactly.
 
     Attributes
     ----------

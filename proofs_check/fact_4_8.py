@@ -5,7 +5,7 @@ escape neurons: the loss of every perturbation that does not move them is the
 loss of the *reduced* problem (escape neurons removed, their fixed
 contribution ``h_ji ρ(w_i·x_k)`` subtracted from the targets). The reduced
 point has the same residuals, hence the same first-order quantities for the
-remaining neurons: it is stationary without escape neurons, and its DESIGN §6
+remaining neurons: it is stationary without escape neurons, and its docs/mathematics.md §6
 radius (computed independently) must be positive — so no path that keeps the
 escape neurons fixed decreases the loss near P. exactland must certify the
 reduced point as a type-1 minimum. Conversely (the 'must'), the F.2 path that

@@ -1,5 +1,5 @@
 """The ray-wise argument: why F.1's Taylor expansion along each ray is not enough, and
-why the radius certificate of DESIGN §6 does not rely on it.
+why the radius certificate of docs/mathematics.md §6 does not rely on it.
 
 * **Peano's function** ``f = (y − x²)(y − 2x²)``: along every ray ``(a, b)``,
   ``f(ta, tb) = b² t² − 3a²b t³ + 2a⁴ t⁴`` (SymPy) has a strictly positive first
@@ -8,7 +8,7 @@ why the radius certificate of DESIGN §6 does not rely on it.
   ``≥ 0`` only for ``t ≤ b/2``, so no radius is uniform over the rays. F.1's
   proof shows exactly this ray-wise positivity (each ray's expansion holds on
   its own ``[0, ε₀(Δ))``), so by itself it does not prove a local minimum.
-* **DESIGN §6 identity.** For perturbations under which no sample outside the
+* **docs/mathematics.md §6 identity.** For perturbations under which no sample outside the
   kink sets changes side,
   ``L(P+δP) − L(P) = Σ_ji δh_ji ∂L/∂h_ji + Σ_ij (h_ji + δh_ji) φ_ji(δw_i) + ½ Σ_k ‖Δŷ_k‖²``
   with ``φ_ji(δw) = d_ji·δw + Σ_{k∈K⁰(i)} e_kj ρ(x_k·δw)`` — derived here as a
@@ -72,7 +72,7 @@ def _peano(f: sp.Expr) -> tuple[bool, list[str]]:
 
 
 def design6_identity(drop_quadratic: bool = False) -> tuple[bool, sp.Expr]:
-    """Verify the DESIGN §6 identity symbolically for |K| = 3, |I| = 2, |J| = 2.
+    """Verify the docs/mathematics.md §6 identity symbolically for |K| = 3, |I| = 2, |J| = 2.
 
     Neuron 0 has sample 0 on its kink, neuron 1 has none; non-kink activations
     are ``σ_ik (z_ik + δz_ik)`` (no side change), kink ones ``R_ik``.
@@ -136,10 +136,10 @@ def _run(drop_quadratic: bool, peano: sp.Expr, n: int) -> Outcome:
         return fails("Peano's function is not a ray-wise minimum that fails to be a local minimum",
                      details=lines)
     ok_i, diff = design6_identity(drop_quadratic)
-    lines.append("DESIGN §6 identity L(P+dP) - L(P) = sum dh dL/dh + sum (h+dh) phi(dw) + 1/2 sum |d yhat|^2: "
+    lines.append("docs/mathematics.md §6 identity L(P+dP) - L(P) = sum dh dL/dh + sum (h+dh) phi(dw) + 1/2 sum |d yhat|^2: "
                  + ("a polynomial identity (SymPy)" if ok_i else f"FAILS, difference {diff}"))
     if not ok_i:
-        return fails("the DESIGN §6 identity does not hold", str(diff), lines)
+        return fails("the docs/mathematics.md §6 identity does not hold", str(diff), lines)
     msg, count, stats = _identity_instances(drop_quadratic, n)
     if msg:
         return fails("the identity fails on an instance", msg, lines, instances=count)
@@ -165,7 +165,7 @@ def broken(n: int) -> Outcome:
 
 
 CHECKS = (
-    Check("ray-wise", "Ray-wise positivity (F.1) vs local minimality; the DESIGN §6 identity",
+    Check("ray-wise", "Ray-wise positivity (F.1) vs local minimality; the docs/mathematics.md §6 identity",
           Method.SYMBOLIC, run, broken,
           "Peano with a flipped sign (y + 2x^2); identity without the 1/2 |d yhat|^2 term"),
 )

@@ -7,7 +7,7 @@ neurons, teacher constructions, origins; ``α±`` varied; |J| ∈ {1, 2}):
 1. Definition 3.3 and Definition 4.1 are decided independently
    (:func:`analysis2d.analyse_2d`, d = 2, by evaluation on the arrangement's
    generators).
-2. **Sufficiency** — stationary without escape neurons: the DESIGN §6 radius
+2. **Sufficiency** — stationary without escape neurons: the docs/mathematics.md §6 radius
    ``ρ = min(ρ_w, min_i c_i/|J|)`` is computed independently and must be
    ``> 0``; by the identity derived in :mod:`proofs_check.raywise` this proves
    ``L(P + δP) ≥ L(P)`` on the whole box ``‖δP‖_∞ < ρ`` (a local minimum —
@@ -102,7 +102,7 @@ def run(n: int) -> Outcome:
     if not s.get("type-1 minima") or not s.get("|J| = 1 saddles"):
         return fails(f"vacuous: {s}", instances=res.count)
     return holds(
-        "no escape neurons => local minimum (positive DESIGN §6 radius, a box, not rays); "
+        "no escape neurons => local minimum (positive docs/mathematics.md §6 radius, a box, not rays); "
         "|J| = 1 with an escape neuron => the eq. (17) path decreases (c1 = 0, c2 < 0)",
         ["; ".join(f"{k}: {v}" for k, v in sorted(s.items())),
          "exactland's verdicts and radii agree with the independent ones on every instance"],

@@ -1,6 +1,6 @@
 """Hypothesis strategies of the property tests: generated points with their predicted verdict.
 
-Every expected verdict comes from the theory (paper Sections 2-4.1, DESIGN
+Every expected verdict comes from the theory (paper Sections 2-4.1, docs/mathematics.md
 sections 1-7) or from the independent oracles of :mod:`oracles`, never from
 the code under test.  ``exactland`` is only used to parse problems
 (:meth:`Spec.problem`) and to build the teacher points.

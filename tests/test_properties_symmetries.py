@@ -117,7 +117,7 @@ def points_with_a_dead_neuron(draw) -> tuple[Spec, Spec, int]:
 @given(points_with_a_dead_neuron())
 def test_strictly_dead_neuron_is_never_an_escape_neuron(arg) -> None:
     # A neuron with every sample strictly on the flat side of rho has no kinks,
-    # d_ji = sum (slope 0) e x = 0, hence phi_ji = 0 and F_i = 0 (DESIGN 5): it is
+    # d_ji = sum (slope 0) e x = 0, hence phi_ji = 0 and F_i = 0 (docs/mathematics.md §5): it is
     # never an escape neuron, and adding it changes neither the outputs nor any
     # other neuron's quantities.
     base, spec, pos = arg

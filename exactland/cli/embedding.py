@@ -42,13 +42,7 @@ __all__ = ["register"]
 
 def register(subparsers: Any) -> None:
     """Add ``embed`` (with its four operations) and ``split`` to ``subparsers``."""
-    common = argparse.ArgumentParser(add_help=False)
-    common.add_argument("--certify", action="store_true",
-                        help="state the paper's prediction and compare it with a fresh certificate")
-    common.add_argument("--json", action="store_true",
-                        help='print {"problem", "predicted", "certificate", "agree"} as JSON')
-    common.add_argument("--out", "-o", help="write the embedded problem JSON to this file")
-    add_budget(common, DEFAULT_BUDGET, "certification budget")
+    common = _common_options(argparse.SUPPRESS)  # after the operation: keeps a value given before it
 
     e = subparsers.add_parser(
         "embed", help="embed the point into a wider network exactly (Section 4.3, Appendices L-N)",
@@ -59,6 +53,7 @@ def register(subparsers: Any) -> None:
         "followed by new indices at the end.",
     )
     add_problem_source(e)
+    _common_options(None, e)  # the same options are accepted before the operation
     e.set_defaults(handler=_embed)
     ops = e.add_subparsers(dest="operation", required=True, metavar="OPERATION")
     r = ops.add_parser("replicate", parents=[common],
@@ -91,7 +86,8 @@ def register(subparsers: Any) -> None:
     s.add_argument("--no-line-search", action="store_true",
                    help="stop at the certificate's witness point instead of searching the ray")
     s.add_argument("--json", action="store_true", help="print the result as JSON")
-    s.add_argument("--out", "-o", help="write the lower-loss point (problem JSON) to this file")
+    s.add_argument("--out", "-o", help="write the final point (problem JSON) to this file: the "
+                   "continued and snapped point with --gd-steps, else the lower-loss point")
     add_budget(s, DEFAULT_BUDGET, "certification budget")
     s.add_argument("--gd-steps", type=int, default=0,
                    help="continue with this many gradient-descent steps (float path) from the "
@@ -99,6 +95,21 @@ def register(subparsers: Any) -> None:
     s.add_argument("--gd-lr", type=float, default=1e-3,
                    help="step size of the continuation, MSE loss (default 0.001)")
     s.set_defaults(handler=_split)
+
+
+def _common_options(default: Any, parser: argparse.ArgumentParser | None = None) -> argparse.ArgumentParser:
+    """``--certify``, ``--json``, ``--out``, ``--budget`` of ``embed``, accepted before and after
+    the operation (the operation's copies default to SUPPRESS so that they never reset a value)."""
+    p = parser or argparse.ArgumentParser(add_help=False)
+    flag = {} if default is None else {"default": default}
+    p.add_argument("--certify", action="store_true", **flag,
+                   help="state the paper's prediction and compare it with a fresh certificate")
+    p.add_argument("--json", action="store_true", **flag,
+                   help='print {"problem", "predicted", "certificate", "agree"} as JSON')
+    p.add_argument("--out", "-o", **flag, help="write the embedded problem JSON to this file")
+    p.add_argument("--budget", type=int, default=DEFAULT_BUDGET if default is None else default,
+                   help=f"certification budget (default {DEFAULT_BUDGET})")
+    return p
 
 
 def _v(v: Any) -> str:
@@ -214,8 +225,9 @@ def _split(args: argparse.Namespace) -> int:
         line_search=not args.no_line_search,
         continuation=continuation,
     )
+    final = res.continued if res.continued is not None else res.point  # the point that is reported last
     if args.out:
-        pathlib.Path(args.out).write_text(res.point.to_json() + "\n", encoding="utf-8")
+        pathlib.Path(args.out).write_text(final.to_json() + "\n", encoding="utf-8")
     if args.json:
         print(json.dumps(res.to_dict(), indent=1))
     else:
@@ -245,7 +257,8 @@ def _split(args: argparse.Namespace) -> int:
             lines.append(f"after the continuation: L = {to_str(res.continued_loss)} "
                          f"(MSE {mse(res.continued_loss)})")
         if args.out:
-            lines.append(f"lower-loss point written to {args.out}")
+            what = "the continued (snapped) point" if res.continued is not None else "the lower-loss point"
+            lines.append(f"{what} written to {args.out}")
         print("\n".join(lines))
     if res.embedding.agree is False:
         _loud(res.embedding, "split")

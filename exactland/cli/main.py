@@ -24,9 +24,11 @@ building the parser (and ``check``) loads no search code.
 from __future__ import annotations
 
 import argparse
+import difflib
 import os
+import re
 import sys
-from typing import Sequence
+from typing import NoReturn, Sequence
 
 from exactland.cli import certify, dynamics, embedding, proofs, taylor
 from exactland.cli.common import EXIT_BAD_INPUT, EXIT_BROKEN_PIPE, EXIT_INTERNAL, EXIT_INTERRUPTED
@@ -39,9 +41,41 @@ _FAMILIES = (certify, dynamics, embedding, taylor, proofs)
 _REPORT = "this is a bug in exactland; please report it with the command and its input"
 
 
+class _Parser(argparse.ArgumentParser):
+    """argparse with "did you mean" suggestions for mistyped commands and options."""
+
+    def error(self, message: str) -> NoReturn:
+        hint = _suggestion(self, message)
+        super().error(message + (f"\n  did you mean {hint}?" if hint else ""))
+
+
+def _suggestion(parser: argparse.ArgumentParser, message: str) -> str | None:
+    choice = re.search(r"invalid choice: '([^']*)' \(choose from (.*)\)", message)
+    if choice:
+        options = re.findall(r"'([^']*)'", choice.group(2)) or [s.strip() for s in choice.group(2).split(",")]
+        close = difflib.get_close_matches(choice.group(1), options, n=1)
+        return repr(close[0]) if close else None
+    unknown = re.search(r"unrecognized arguments: (\S+)", message)
+    if unknown and unknown.group(1).startswith("-"):
+        close = difflib.get_close_matches(unknown.group(1).split("=")[0], sorted(_flags(parser)), n=1)
+        return close[0] if close else None
+    return None
+
+
+def _flags(parser: argparse.ArgumentParser) -> set[str]:
+    """Every option string of ``parser`` and of its subcommands."""
+    out: set[str] = set()
+    for action in parser._actions:  # noqa: SLF001 (argparse keeps them here)
+        out.update(action.option_strings)
+        if isinstance(action, argparse._SubParsersAction):  # noqa: SLF001
+            for sub in action.choices.values():
+                out |= _flags(sub)
+    return out
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The parser of every subcommand."""
-    ap = argparse.ArgumentParser(
+    ap = _Parser(
         prog="exactland",
         description="Exact certification of stationary points, saddles and type-1 minima "
         "of one-hidden-layer ReLU-like networks.",

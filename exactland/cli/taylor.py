@@ -32,9 +32,31 @@ from exactland.exact.scalars import parse_exact, to_str
 __all__ = ["register"]
 
 
+_DIRECTION_HELP = """\
+direction (--direction/-d): a file or a name.
+  file   a JSON object {"W": [[...]], "H": [[...]]} of exact numbers (strings such as "1/2",
+         JSON integers or decimals), the same shapes as the problem's W (|I| x d) and
+         H (|J| x |I|); e.g. for one neuron in d = 2 and one output:
+             {"W": [["3/10", "1/10"]], "H": [["0"]]}
+  names  (0-based indices; a leading '-' negates the direction)
+    escape:i            the escape witness of neuron i (Definition 4.1)
+    axis:h,i | axis:h,j,i   the output weight h_ji alone
+    axis:w,i,c          coordinate c of w_i alone
+    radial:i            w_i itself
+    tangential:i        a tangential direction of neuron i (from the certificate)
+    tangential:i,x1,...,xd  the tangential direction (x1, ..., xd) of neuron i
+    descent | ascent    the certificate's witness path
+"""
+
+
 def register(subparsers: Any) -> None:
     """Add the ``taylor``, ``derive`` and ``teach`` subcommands to an argparse subparsers object."""
-    t = subparsers.add_parser("taylor", help="exact Taylor polynomial of the loss along a direction, per orthant")
+    t = subparsers.add_parser(
+        "taylor", help="exact Taylor polynomial of the loss along a direction, per orthant",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        description="The exact polynomial L(P + eps D) = c0 + ... + c4 eps^4 on [0, eps0), its orthant, and "
+        "its check against exact loss evaluations (Appendix F).",
+        epilog=_DIRECTION_HELP)
     add_problem_source(t)
     t.set_defaults(handler=_taylor)
     mode = t.add_mutually_exclusive_group(required=True)

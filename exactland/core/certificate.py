@@ -13,6 +13,7 @@ from enum import Enum
 from typing import TYPE_CHECKING, Any
 
 from exactland.exact.scalars import to_str, to_text
+from exactland.core.display import certificate_html, certificate_latex, certificate_repr
 from exactland.core.paths import PathWitness
 from exactland.core.problem import Problem
 
@@ -92,7 +93,7 @@ class NeuronReport:
 
 @dataclass(frozen=True)
 class RadiusConstants:
-    """The constants of the radius certificate (DESIGN §6).
+    """The constants of the radius certificate (docs/mathematics.md §6).
 
     Attributes
     ----------
@@ -213,6 +214,15 @@ class Certificate:
             "reason": self.reason,
             "budget": {"limit": self.budget_limit},
         }
+
+    def __repr__(self) -> str:
+        return certificate_repr(self)
+
+    def _repr_html_(self) -> str:
+        return certificate_html(self)
+
+    def _repr_latex_(self) -> str:
+        return certificate_latex(self)
 
     def to_json(self, indent: int | None = 1) -> str:
         """The certificate as JSON text (schema ``exactland-certificate/2``)."""

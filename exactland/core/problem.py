@@ -29,6 +29,7 @@ from exactland.errors import (
     ShapeError,
 )
 from exactland.core.activation import Activation
+from exactland.core.display import problem_html, problem_latex, problem_repr
 from exactland.exact.digest import problem_digest
 from exactland.exact.intmat import ScaledRows, scaled_rows
 from exactland.exact.jsonio import read_json
@@ -285,6 +286,15 @@ class Problem:
         (True, 'sha256:')
         """
         return problem_digest(self.to_dict())
+
+    def __repr__(self) -> str:
+        return problem_repr(self)
+
+    def _repr_html_(self) -> str:
+        return problem_html(self)
+
+    def _repr_latex_(self) -> str:
+        return problem_latex(self)
 
     def to_json(self, indent: int | None = 1) -> str:
         """The problem as JSON text; ``load(json.loads(p.to_json())) == p``."""

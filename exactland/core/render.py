@@ -5,10 +5,10 @@ from typing import Any
 
 from exactland.core.certificate import Certificate, Verdict
 from exactland.errors import InternalError
-from exactland.exact.scalars import to_str, to_text
+from exactland.core.display import short
+from exactland.exact.scalars import to_str
 
 __all__ = ["polynomial", "summary"]
-
 
 def _v(v: Any) -> str:
     return "(" + ", ".join(to_str(x) for x in v) + ")"
@@ -58,7 +58,7 @@ def summary(cert: Certificate, *, max_neurons: int = 12) -> str:
     p = cert.problem
     lines = [
         f"verdict: {cert.verdict.value}",
-        f"loss L = {to_str(cert.loss)}   (|K| = {p.n_samples}, d = {p.dim}, "
+        f"loss L = {short(cert.loss)}   (|K| = {p.n_samples}, d = {p.dim}, "
         f"|I| = {p.n_neurons}, |J| = {p.n_outputs}, "
         f"alpha+ = {to_str(p.activation.alpha_plus)}, alpha- = {to_str(p.activation.alpha_minus)})",
         f"stationary (Def. 3.3): {cert.stationary}",
@@ -69,8 +69,8 @@ def summary(cert: Certificate, *, max_neurons: int = 12) -> str:
         if rc is None:
             raise InternalError("a type-1 certificate without radius constants")
         lines.append(
-            f"certified radius: L(P + dP) >= L(P) for all ||dP||_inf < {to_text(cert.radius)}"
-            f"   (rho_w = {to_text(rc.rho_w)}, rho_h = {to_text(rc.rho_h)})"
+            f"certified radius: L(P + dP) >= L(P) for all ||dP||_inf < {short(cert.radius)}"
+            f"   (rho_w = {short(rc.rho_w)}, rho_h = {short(rc.rho_h)})"
         )
         if cert.global_minimum:
             lines.append("global minimum: L = 0")
@@ -81,33 +81,33 @@ def summary(cert: Certificate, *, max_neurons: int = 12) -> str:
             f"L(P + tD) = {polynomial(d.coefficients)}"
             + (f" for 0 <= t < {to_str(d.t_max)}" if d.t_max is not None else " for all t >= 0")
         )
-        lines.append(f"  at t = {to_str(d.t)}: L = {to_str(d.loss)} < {to_str(cert.loss)}")
+        lines.append(f"  at t = {short(d.t)}: L = {short(d.loss)} < {short(cert.loss)}")
         if cert.verdict is Verdict.SADDLE:
             C, n, cu = d.corollary_4_4()
-            lines.append(f"  Corollary 4.4: L(P + s l) - L(P) ~ {to_str(cu)} s^2 along l = D/|D|")
+            lines.append(f"  Corollary 4.4: L(P + s l) - L(P) ~ {short(cu)} s^2 along l = D/|D|")
     a = cert.ascent
     if a is not None:
         lines.append(
-            f"ascent path: neuron {a.neuron}; at t = {to_str(a.t)}: L = {to_str(a.loss)} > {to_str(cert.loss)}"
+            f"ascent path: neuron {a.neuron}; at t = {short(a.t)}: L = {short(a.loss)} > {short(cert.loss)}"
             " (not a local maximum, Appendix D)"
         )
     if cert.reason:
         lines.append(f"reason: {cert.reason}")
-    lines.append("neurons:")
+    lines.append("neurons (numbered from 0, as in the certificate):")
     for n in cert.neurons[:max_neurons]:
         tag = []
         if n.nonnegative is False:
             tw = n.tangential_witness
             if tw is None:
                 raise InternalError(f"neuron {n.index}: a negative tangential derivative without witness")
-            tag.append(f"dL/ds < 0 along v = {_v(tw[0])} (value {to_str(tw[1])})")
+            tag.append(f"dL/ds < 0 along v = {_v(tw[0])} (value {short(tw[1])})")
         if n.is_escape:
             ew = n.escape_witness
             if ew is None:
                 raise InternalError(f"neuron {n.index}: an escape neuron without witness")
-            tag.append(f"escape: phi_{ew[0]}(v) = {to_str(ew[3])} != 0 at v = {_v(ew[1])}")
+            tag.append(f"escape: phi_{ew[0]}(v) = {short(ew[3])} != 0 at v = {_v(ew[1])}")
         if n.c is not None and n.is_escape is False:
-            tag.append(f"c = {to_text(n.c)}")
+            tag.append(f"c = {short(n.c)}")
         lines.append(
             f"  {n.index}: kinks {list(n.kink_set)}, dL/dh = {_v(n.dL_dh)}, "
             f"tangential: {n.method}" + ("; " + "; ".join(tag) if tag else "")

@@ -3,7 +3,7 @@
 Conditions 1 and 2 of Definition 3.3 are ``∂L/∂h_ji = 0`` and ``∂L/∂r_i = 0``
 (the second follows from the first: ``‖w_i‖∂L/∂r_i = Σ_j h_ji ∂L/∂h_ji``).
 Condition 3 quantifies over every tangential direction; it is decided here
-on the finitely many extreme rays of the kink arrangement (DESIGN §4).
+on the finitely many extreme rays of the kink arrangement (docs/mathematics.md §4).
 """
 from __future__ import annotations
 
@@ -28,7 +28,7 @@ class TangentialAnalysis:
     ----------
     method : str
         ``"zero-form"`` (F_i ≡ 0, nothing to enumerate), ``"separable"``
-        (independent kink normals: ± dual basis, DESIGN §4 fast path),
+        (independent kink normals: ± dual basis, docs/mathematics.md §4 fast path),
         ``"rays"`` (general enumeration), ``"lineality"`` (decided on the
         lineality space before any enumeration) or ``"budget-exceeded"``.
     nonnegative : bool or None

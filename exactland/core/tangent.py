@@ -1,4 +1,4 @@
-"""Piecewise-linear forms on a neuron's kink arrangement (DESIGN §4).
+"""Piecewise-linear forms on a neuron's kink arrangement (docs/mathematics.md §4).
 
 For neuron i every first-order quantity along a tangential direction v has
 the form ``f(v) = c·v + Σ_{k∈K⁰(i)} b_k rho(x_k·v)`` (eq. 6: ``φ_ji`` with

@@ -39,19 +39,19 @@ def escape_step(ev: Evaluation, nds: list[NeuronData], cert: Certificate) -> Ste
                 raise CheckFailed("escape witness does not satisfy Definition 4.1")
             facts.append(Fact(("neurons", i, "escape", "witness"),
                               {"j": j, "v": fact_vector(v), "F": to_str(Fv), "phi": to_str(ph)}))
-            what = (f"escape: $v = {tex_vec(v)}$, $F_{{{i + 1}}}(v) = 0$, "
+            what = (f"escape: $v = {tex_vec(v)}$, $F_{{{i}}}(v) = 0$, "
                     f"$\\varphi_{{{tex_ji(J, j, i)}}}(v) = {tex(ph)} \\ne 0$")
         else:
             facts.append(Fact(("neurons", i, "tangential", "c"), to_text(rep.c)))
-            what = f"not an escape neuron; $c_{{{i + 1}}} = {tex(rep.c)}$"
-        rows.append((f"${i + 1}$", what))
+            what = f"not an escape neuron; $c_{{{i}}} = {tex(rep.c)}$"
+        rows.append((f"${i}$", what))
     esc = list(cert.escape_neurons)
     facts.append(Fact(("escape_neurons",), esc))
     claim = ("There is no escape neuron." if not esc else
-             "Escape neurons: $" + ", ".join(str(i + 1) for i in esc) + "$.")
+             "Escape neurons: $" + ", ".join(str(i) for i in esc) + "$.")
     just = (r"Neuron $i$ is an escape neuron iff some tangential $v$ has $F_i(v) = 0$ and "
             r"$\varphi_{j'i}(v) \ne 0$ for some $j'$. Otherwise $c_i$ is the largest constant with "
-            r"$F_i(v) \ge c_i \max_j \lvert\varphi_{ji}(v)\rvert$ (DESIGN section 6).")
+            r"$F_i(v) \ge c_i \max_j \lvert\varphi_{ji}(v)\rvert$ (docs/mathematics.md, section 6).")
     return Step("escape", "Escape neurons", ("Definition 4.1",), claim, just, (),
                 Table(("$i$", "test"), tuple(rows)), tuple(facts),
                 ("every witness re-evaluated directly from eqs. (3), (6)",))
@@ -74,7 +74,7 @@ def verdict_step(cert: Certificate) -> Step:
 
 
 def radius_step(cert: Certificate) -> Step:
-    """The explicit radius of a type-1 minimum (DESIGN section 6)."""
+    """The explicit radius of a type-1 minimum (docs/mathematics.md, section 6)."""
     rc = cert.radius_constants
     if rc is None:
         raise DerivationMismatch("a type-1 minimum's certificate has no radius constants")
@@ -86,7 +86,7 @@ def radius_step(cert: Certificate) -> Step:
             r"$L(P+\delta P) - L(P) = \sum_{i,j} (h_{ji} + \delta h_{ji})\, \varphi_{ji}(\delta w_i) + "
             r"\tfrac12 \sum_k \lVert \Delta \hat y_k\rVert^2$; $F_i \ge c_i \max_j\lvert\varphi_{ji}\rvert$ makes the "
             r"first sum non-negative when $\sum_j \lvert\delta h_{ji}\rvert \le c_i$. This box statement is stronger "
-            r"than the ray-by-ray Taylor argument of Appendix F.1 (DESIGN section 6).")
+            r"than the ray-by-ray Taylor argument of Appendix F.1 (docs/mathematics.md, section 6).")
     disp = (r"\rho_w = \min_{i,\, k \notin K^0(i)} \frac{\lvert w_i\cdot x_k\rvert}{\lVert x_k\rVert_1},\qquad "
             r"\rho_h = \min_i \frac{c_i}{\lvert J\rvert},\qquad \text{radius} = \min(\rho_w, \rho_h)",)
     return Step("radius", "Certificate: an explicit radius", ("Theorem 4.2", "Appendix F.1"), claim, just,
@@ -107,7 +107,7 @@ def _path_step(key: str, title: str, refs: tuple[str, ...], cert: Certificate, w
              Fact(base + ("t_max",), None if pw.t_max is None else to_str(pw.t_max))]
     rel = "<" if which == "descent" else ">"
     rng = (r"t \ge 0" if pw.t_max is None else rf"0 \le t < {tex(pw.t_max)}")
-    disp = [rf"\Delta h_{{\cdot {pw.neuron + 1}}} = {tex_vec(pw.dh)},\quad \Delta w_{{{pw.neuron + 1}}} = {tex_vec(pw.dw)}",
+    disp = [rf"\Delta h_{{\cdot {pw.neuron}}} = {tex_vec(pw.dh)},\quad \Delta w_{{{pw.neuron}}} = {tex_vec(pw.dw)}",
             rf"L(P + t\Delta) = {tex_poly(pw.coefficients, 't')} \quad ({rng})",
             rf"L(P + {tex(pw.t)}\,\Delta) = {tex(pw.loss)} {rel} {tex(cert.loss)} = L(P)"]
     claim = f"Along this path the loss {'decreases' if which == 'descent' else 'increases'} strictly."
@@ -152,7 +152,7 @@ def _f2_step(cert: Certificate, ev: Evaluation) -> Step:
     pts = check_against_loss(rp)
     if not (rp.order == 2 and sign(rp.coefficients[2]) < 0):
         raise CheckFailed("the eq. (17) path does not decrease at second order")
-    n = i + 1
+    n = i
     disp = (rf"\begin{{pmatrix}} \partial^2_{{h}} L & \partial_h\partial_{{s}} L \\ \partial_s\partial_h L & "
             rf"\partial^2_{{s}} L \end{{pmatrix}} = {tex_matrix(eb.matrix.tolist())},\quad \det = {tex(eb.determinant)} < 0",
             rf"T_2 = \lVert V_{{h}}\rVert^2 a^2 - 2\lvert\varphi\rvert a b = {tex(eb.t2)}",

@@ -45,8 +45,8 @@ def tex_vec(v: Sequence[Any]) -> str:
     return r"\left(" + ", ".join(tex(x) for x in v) + r"\right)"
 
 
-def tex_set(ks: Sequence[int], offset: int = 1) -> str:
-    r"""A set of indices (shifted to 1-based) with ``\lbrace``, or ``\emptyset``."""
+def tex_set(ks: Sequence[int], offset: int = 0) -> str:
+    r"""A set of (0-based) indices with ``\lbrace``, or ``\emptyset``."""
     if not ks:
         return r"\emptyset"
     return r"\lbrace " + ", ".join(str(k + offset) for k in ks) + r"\rbrace"
@@ -87,7 +87,7 @@ def dot_tex(a: Sequence[Any], b: Sequence[Any]) -> str:
 
 
 def tex_ji(n_outputs: int, j: int, i: int) -> str:
-    """The 1-based subscript of ``h_ji``, ``d_ji``, ``φ_ji``: ``j,i``, or ``i`` alone when |J| = 1.
+    """The (0-based) subscript of ``h_ji``, ``d_ji``, ``φ_ji``: ``j,i``, or ``i`` alone when |J| = 1.
 
     Parameters
     ----------
@@ -103,6 +103,6 @@ def tex_ji(n_outputs: int, j: int, i: int) -> str:
     Examples
     --------
     >>> tex_ji(1, 0, 2), tex_ji(2, 1, 0)
-    ('3', '2,1')
+    ('2', '1,0')
     """
-    return f"{j + 1},{i + 1}" if n_outputs > 1 else f"{i + 1}"
+    return f"{j},{i}" if n_outputs > 1 else f"{i}"

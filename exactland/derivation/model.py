@@ -9,11 +9,13 @@ states, with its path in ``Certificate.to_dict()``. :func:`verify_facts`
 compares them; :func:`exactland.derivation.build.derive` refuses to return a derivation whose facts
 disagree. Renderers (:mod:`exactland.derivation.render`) only format.
 
-Indices are 1-based in the text (``x_1``, neuron 1), as in the paper; fact
-paths are 0-based, as in certificates.
+Indices are 0-based everywhere (``x_0``, neuron 0), in the text as in the
+certificates and every other command; the paper counts from 1, and every
+derivation says so in its first step.
 """
 from __future__ import annotations
 
+import html
 from dataclasses import asdict, dataclass, field
 from typing import Any, Sequence
 
@@ -120,6 +122,15 @@ class Derivation:
     def facts(self) -> tuple[Fact, ...]:
         """Every fact of every step."""
         return tuple(f for s in self.steps for f in s.facts)
+
+    def __repr__(self) -> str:
+        return f"Derivation({self.title!r}, {len(self.steps)} steps, meta={self.meta!r})"
+
+    def _repr_html_(self) -> str:
+        """The steps' titles and claims (inline math between ``$…$`` as notebooks render it);
+        the full text is :func:`exactland.derivation.render.render_html`."""
+        items = "".join(f"<li><b>{html.escape(s.title)}.</b> {html.escape(s.claim)}</li>" for s in self.steps)
+        return f"<h4>{html.escape(self.title)}</h4><ol start='1'>{items}</ol>"
 
 
 def _resolve(data: Any, path: Sequence[Any]) -> Any:

@@ -8,8 +8,9 @@ equations are LaTeX.
   both); math avoids ``|`` and ``\{`` so tables and escaping survive.
 * LaTeX: a complete ``article`` using only ``amsmath``/``amssymb``/``geometry``
   (in ``texlive-latex-base``); text is escaped, non-ASCII mapped to macros.
-* HTML: a complete page with MathJax 3 (``\(...\)`` and ``\[...\]``); text
-  and math are HTML-escaped (the browser decodes before MathJax reads).
+* HTML: a complete, self-contained page; every formula is converted to
+  MathML when the page is written (``latex2mathml``), so it renders offline
+  with no script.
 """
 from __future__ import annotations
 
@@ -18,7 +19,7 @@ import re
 from typing import Callable
 
 from exactland.derivation.model import Derivation, Step, Table
-from exactland.errors import InputError
+from exactland.errors import InputError, InternalError
 
 __all__ = ["render", "render_markdown", "render_latex", "render_html", "latex_problems", "FORMATS"]
 
@@ -223,7 +224,17 @@ def _h(s: str) -> str:
 
 
 def _h_inline(text: str) -> str:
-    return _inline(text, _h, lambda m: r"\(" + _h(m) + r"\)")
+    return _inline(text, _h, lambda m: _mathml(m, "inline"))
+
+
+def _mathml(tex: str, display: str) -> str:
+    """MathML for a LaTeX formula, generated when the page is written (no script, works offline)."""
+    from latex2mathml.converter import convert
+
+    try:
+        return convert(tex, display=display)
+    except Exception as exc:  # noqa: BLE001 - a formula the converter cannot read is a bug here
+        raise InternalError(f"cannot convert {tex!r} to MathML: {exc}") from exc
 
 
 _HEAD = """<!DOCTYPE html>
@@ -231,8 +242,6 @@ _HEAD = """<!DOCTYPE html>
 <head>
 <meta charset="utf-8">
 <title>{title}</title>
-<script>window.MathJax = {{tex: {{inlineMath: [['\\\\(', '\\\\)']], displayMath: [['\\\\[', '\\\\]']]}}}};</script>
-<script id="MathJax-script" async src="https://cdn.jsdelivr.net/npm/mathjax@3/es5/tex-mml-chtml.js"></script>
 <style>
 body {{ max-width: 60em; margin: 2em auto; font-family: serif; line-height: 1.45; }}
 table {{ border-collapse: collapse; margin: 0.5em 0; }}
@@ -245,13 +254,14 @@ td, th {{ border: 1px solid #999; padding: 0.2em 0.5em; vertical-align: top; }}
 
 
 def render_html(d: Derivation) -> str:
-    """A complete HTML page whose math MathJax 3 typesets.
+    """A complete, self-contained HTML page: every formula is MathML written
+    into the page (no script, no network; browsers render MathML natively).
 
     Examples
     --------
     >>> from exactland.derivation.model import Derivation, Step
     >>> t = render_html(Derivation("T", "", (Step("k", "S", (), "$a < b$"),)))
-    >>> "\\\\(a &lt; b\\\\)" in t
+    >>> "<math" in t and "<mo>&#x0003C;</mo>" in t and "<script" not in t
     True
     """
     out = [_HEAD.format(title=_h(d.title)), f"<h1>{_h_inline(d.title)}</h1>"]
@@ -266,7 +276,7 @@ def render_html(d: Derivation) -> str:
         if s.justification:
             out.append(f"<p><strong>Why.</strong> {_h_inline(s.justification)}</p>")
         for eq in s.display:
-            out.append(r"<p>\[" + _h(eq) + r"\]</p>")
+            out.append("<p>" + _mathml(eq, "block") + "</p>")
         if s.table is not None:
             out.append("<table>")
             out.append("<tr>" + "".join(f"<th>{_h_inline(c)}</th>" for c in s.table.header) + "</tr>")

@@ -44,10 +44,11 @@ def _rho_tex(problem: Any) -> str:
 def data_step(problem: Any, description: str) -> Step:
     """Step 1: the data and the point (Section 2, eqs. 1-2)."""
     p = problem
-    rows = tuple((f"${k + 1}$", f"${tex_vec(p.X[k])}$", f"${tex_vec(p.Y[k])}$") for k in range(p.n_samples))
+    rows = tuple((f"${k}$", f"${tex_vec(p.X[k])}$", f"${tex_vec(p.Y[k])}$") for k in range(p.n_samples))
     claim = (f"$\\lvert K\\rvert = {p.n_samples}$ samples in $d = {p.dim}$ dimensions, "
              f"$\\lvert I\\rvert = {p.n_neurons}$ hidden neurons, $\\lvert J\\rvert = {p.n_outputs}$ "
-             f"output(s), activation ${_rho_tex(p)}$.")
+             f"output(s), activation ${_rho_tex(p)}$. Samples, neurons and outputs are numbered from 0, "
+             "as in certificates (the paper counts from 1).")
     facts = (Fact(("problem",), p.to_dict()),)
     return Step("data", "Data, activation and the point", ("Section 2", "eq. (1)", "eq. (2)"), claim,
                 description, (f"W = {tex_matrix(p.W)}", f"H = {tex_matrix(p.H)}"),
@@ -60,14 +61,14 @@ def forward_step(ev: Evaluation) -> Step:
     rows = []
     for k in range(p.n_samples):
         yhat = tuple(ev.e(k, j) + p.Y[k][j] for j in range(p.n_outputs))
-        rows.append((f"${k + 1}$", ", ".join(f"${tex(ev.z(i, k))}$" for i in range(p.n_neurons)),
+        rows.append((f"${k}$", ", ".join(f"${tex(ev.z(i, k))}$" for i in range(p.n_neurons)),
                      f"${tex_vec(yhat)}$", f"${tex_vec(tuple(ev.e(k, j) for j in range(p.n_outputs)))}$"))
     claim = f"The loss at the point is $L = {tex(ev.loss)}$."
     just = (r"Outputs $\hat y_k = H\rho(W x_k)$ (eq. (1)), residuals $e_{kj} = \hat y_{kj} - y_{kj}$ and "
             r"$L = \tfrac12 \sum_{k,j} e_{kj}^2$ (eq. (2)).")
     return Step("forward", "Forward pass and loss", ("eq. (1)", "eq. (2)"), claim, just,
                 (rf"L = \tfrac12 \sum_{{k,j}} e_{{kj}}^2 = {tex(ev.loss)}",),
-                Table(("$k$", "$w_i \\cdot x_k$ for $i = 1, 2, \\dots$", "$\\hat y_k$", "$e_k$"), tuple(rows)),
+                Table(("$k$", "$w_i \\cdot x_k$ for $i = 0, 1, \\dots$", "$\\hat y_k$", "$e_k$"), tuple(rows)),
                 (Fact(("loss",), to_str(ev.loss)),))
 
 
@@ -80,7 +81,7 @@ def kink_step(ev: Evaluation) -> Step:
         kp = [k for k, s in enumerate(sg) if s > 0]
         k0 = [k for k, s in enumerate(sg) if s == 0]
         km = [k for k, s in enumerate(sg) if s < 0]
-        rows.append((f"${i + 1}$", f"${tex_vec(p.W[i])}$", f"${tex_set(kp)}$", f"${tex_set(k0)}$", f"${tex_set(km)}$"))
+        rows.append((f"${i}$", f"${tex_vec(p.W[i])}$", f"${tex_set(kp)}$", f"${tex_set(k0)}$", f"${tex_set(km)}$"))
         facts.append(Fact(("neurons", i, "kink_set"), k0))
     claim = ("Every sign $\\operatorname{sign}(w_i \\cdot x_k)$ is decided exactly; $K^0(i)$ is the "
              "kink set of neuron $i$ (the loss is not differentiable in $w_i$ there).")
@@ -116,7 +117,7 @@ def condition1_step(ev: Evaluation) -> Step:
         vals = tuple(ev.dL_dh(j, i) for j in range(J))
         if dot(p.W[i], ev.d(0, i)) != vals[0]:
             raise CheckFailed("eq. (4): w_i . d_ji != dL/dh_ji")
-        rows.append((f"${i + 1}$", f"${tex_vec(vals)}$"))
+        rows.append((f"${i}$", f"${tex_vec(vals)}$"))
         facts.append(Fact(("neurons", i, "dL_dh"), fact_vector(vals)))
         bad += [(j, i, v) for j, v in enumerate(vals) if v != 0]
     if bad:
@@ -137,12 +138,12 @@ def condition2_step(ev: Evaluation, nds: list[NeuronData]) -> Step:
     rows, facts, bad = [], [], []
     for nd in nds:
         v = nd.dL_dr_scaled
-        rows.append((f"${nd.index + 1}$", f"${tex(v)}$"))
+        rows.append((f"${nd.index}$", f"${tex(v)}$"))
         facts.append(Fact(("neurons", nd.index, "dL_dr_scaled"), to_str(v)))
         if v != 0:
             bad.append(nd.index)
     claim = ("Condition 2 holds: every radial derivative vanishes." if not bad else
-             f"Condition 2 fails for neuron(s) ${', '.join(str(i + 1) for i in bad)}$.")
+             f"Condition 2 fails for neuron(s) ${', '.join(str(i) for i in bad)}$.")
     just = (r"$\lVert w_i\rVert\, \partial L/\partial r_i = \sum_j h_{ji}\, d_{ji}\cdot w_i = \sum_j h_{ji}\, "
             r"\partial L/\partial h_{ji}$, so condition 2 follows from condition 1; it is $0$ by convention "
             r"when $w_i = 0$.")
@@ -215,11 +216,11 @@ def condition3_step(ev: Evaluation, nds: list[NeuronData], cert: Certificate) ->
     for nd, rep in zip(nds, cert.neurons):
         i = nd.index
         if rep.method == "budget-exceeded":  # the certificate's shared budget ran out here
-            rows.append((f"${i + 1}$", f"${len(nd.kink_set)}$", rep.method, "undecided (budget exhausted)"))
+            rows.append((f"${i}$", f"${len(nd.kink_set)}$", rep.method, "undecided (budget exhausted)"))
             continue
         if rep.method is None:  # an earlier first-order test already refuted stationarity
             facts.append(Fact(("neurons", i, "tangential"), None))
-            rows.append((f"${i + 1}$", f"${len(nd.kink_set)}$", "not needed",
+            rows.append((f"${i}$", f"${len(nd.kink_set)}$", "not needed",
                          "stationarity is already refuted by an earlier first-order test"))
             continue
         ta = tangential_analysis(nd, Budget(cert.budget_limit))  # a fresh budget: at least what was left
@@ -236,24 +237,24 @@ def condition3_step(ev: Evaluation, nds: list[NeuronData], cert: Certificate) ->
                     raise CheckFailed("eq. (6) evaluated directly != the canonical form")
                 parts.append(f"$F({tex_vec(v)}) = {tex(val)}$")
             what = "; ".join(parts) + ("; ..." if len(ta.rays) > 8 else "")
-            checks.append(f"neuron {i + 1}: F_i on every listed ray evaluated directly from eq. (6)")
+            checks.append(f"neuron {i}: F_i on every listed ray evaluated directly from eq. (6)")
         if rep.tangential_witness is not None:
             v, val = rep.tangential_witness
             if F_direct(ev, i, v) != val or sign(val) >= 0:
                 raise CheckFailed("tangential witness does not give F_i(v) < 0")
             witness = witness or (i, v, val)
             facts.append(Fact(("neurons", i, "tangential", "witness"), {"v": fact_vector(v), "F": to_str(val)}))
-            what += f"; witness $F_{{{i + 1}}}({tex_vec(v)}) = {tex(val)} < 0$"
-        rows.append((f"${i + 1}$", f"${len(nd.kink_set)}$", ta.method, what))
+            what += f"; witness $F_{{{i}}}({tex_vec(v)}) = {tex(val)} < 0$"
+        rows.append((f"${i}$", f"${len(nd.kink_set)}$", ta.method, what))
     if witness is None:
         claim = "Condition 3 holds: $F_i(v) \\ge 0$ for every neuron and every tangential $v$."
     else:
         i, v, val = witness
         claim = (f"Condition 3 fails: along $v = {tex_vec(v)}$ the tangential derivative of neuron "
-                 f"${i + 1}$ is $F_{{{i + 1}}}(v) = {tex(val)} < 0$.")
+                 f"${i}$ is $F_{{{i}}}(v) = {tex(val)} < 0$.")
     just = (r"$F_i$ is continuous, piecewise linear and positively homogeneous on the tangent space; it is "
             r"$\ge 0$ everywhere iff its linear part vanishes on the lineality space of the kink lines "
-            r"$x_k \cdot v = 0$ ($k \in K^0(i)$) and it is $\ge 0$ on every extreme ray (DESIGN section 4).")
+            r"$x_k \cdot v = 0$ ($k \in K^0(i)$) and it is $\ge 0$ on every extreme ray (docs/mathematics.md, section 4).")
     disp = (r"\frac{\partial L}{\partial s_i} = F_i(v) = \sum_j h_{ji}\, \varphi_{ji}(v),\quad "
             r"\varphi_{ji}(v) = d_{ji}^{v}\cdot v = d_{ji}\cdot v + \sum_{k \in K^0(i)} e_{kj}\, \rho(x_k \cdot v)",)
     return Step("condition-3", "Definition 3.3, condition 3", ("Definition 3.3", "eq. (6)", "Appendix A.3"),

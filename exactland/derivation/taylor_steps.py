@@ -36,7 +36,7 @@ def tangential_axis_step(problem: Any, i: int, v: Vector) -> Step:
         rng = r"\infty" if rp.eps0 is None else tex(rp.eps0)
         rows.append((f"${tex_vec(vv)}$", f"${tex_poly(rp.coefficients)}$", f"${rng}$", f"${tex(rp.coefficients[1])}$"))
         checks.append(f"along {'+' if sgn > 0 else '-'}v: polynomial = exact loss at {len(pts)} points")
-    n = i + 1
+    n = i
     claim = (f"Moving $w_{{{n}}}$ alone along $\\pm v$ gives two different polynomials: the loss is not "
              "differentiable there, yet each side is an exact polynomial with its own slope.")
     return Step(f"tangential-axis-{n}", f"One-sided Taylor polynomials of neuron {n}", ("Section 3.1", "Appendix G"),
@@ -60,7 +60,7 @@ def contrast_step(problem: Any, i: int) -> Step:
                          f"${tex_set(cut)}$" if cut else "none", f"${len(sel)}$", f"${len(bad)}$", ex))
     if not ac.aligned_exact:
         raise CheckFailed("a slope composed from aligned axes is wrong (contradicts Appendix G)")
-    n = i + 1
+    n = i
     aligned = (f"in every orthant of the aligned axes $u = w_{{{n}}} = {tex_vec(ac.u)}$, "
                f"$v = {tex_vec(ac.v)}$ it is exact.")
     if ac.canonical_fails:
@@ -91,11 +91,11 @@ def gram_step(problem: Any, cert: Certificate) -> Step | None:
     disp = [rf"c_1 = {lat(se.coefficients[1])}"]
     if se.flat_face:
         disp.append(r"c_1 = 0 \iff " + ",\\ ".join(f"{names[s]} = 0" for s in se.flat_face))
-    disp += [rf"V_{{{j + 1}}} = {tex_matrix(se.V[j].tolist())}" for j in range(J)]
+    disp += [rf"V_{{{j}}} = {tex_matrix(se.V[j].tolist())}" for j in range(J)]
     disp.append(r"c_2 = \tfrac12 \sum_j \lVert V_j \Delta\rVert^2\ \text{on the face } c_1 = 0")
     disp.append(r"c_3 = \sum_j (V_j\Delta)\cdot \bar V_j,\qquad c_4 = \tfrac12 \sum_j \lVert \bar V_j\rVert^2,\qquad "
                 rf"\bar V_{{1}} = {lat(se.Vbar[0])}")
-    tang = ", ".join(f"v_{{{i + 1}}} = {tex_vec(v)}" for i, v in enumerate(se.tangents))
+    tang = ", ".join(f"v_{{{i}}} = {tex_vec(v)}" for i, v in enumerate(se.tangents))
     claim = (f"In the orthant fixed by ${tang}$ (with $\\Delta s_i \\ge 0$), the loss is one polynomial in "
              f"$({order})$; its Hessian is a sum of Gram matrices on the first-order-flat face, the third-order "
              "term vanishes wherever $V_j\\Delta = 0$, and the fourth-order term is a sum of squares.")

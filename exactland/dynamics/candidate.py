@@ -1,4 +1,4 @@
-"""The exact point of a guessed structure (DESIGN §9, step 3).
+"""The exact point of a guessed structure (docs/mathematics.md §9, step 3).
 
 Each exact group matrix ``A_g`` (:mod:`exactland.dynamics.group_solve`) has
 rank one, ``A_g = h uᵀ``; it is split back over the group's neurons with

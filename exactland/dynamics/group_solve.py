@@ -1,4 +1,4 @@
-"""Exact group matrices for a fixed structure (DESIGN §9, step 2).
+"""Exact group matrices for a fixed structure (docs/mathematics.md §9, step 2).
 
 For fixed sign patterns the network outputs are linear in the group matrices
 ``A_g = Σ_{i∈g} h_{·i} w_iᵀ``. For |J| = 1, :func:`group_matrices` solves the

@@ -1,4 +1,4 @@
-"""From a float GD point to an exact, certified stationary candidate (DESIGN §9).
+"""From a float GD point to an exact, certified stationary candidate (docs/mathematics.md §9).
 
 1. Guess the structure (:mod:`exactland.dynamics.structure`) with a list of
    tolerance sets.

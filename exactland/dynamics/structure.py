@@ -1,4 +1,4 @@
-"""Guessing the combinatorial structure of a float point (DESIGN §9, step 1).
+"""Guessing the combinatorial structure of a float point (docs/mathematics.md §9, step 1).
 
 Tolerances only *guide the guess*; every guess is turned into an exact point
 and certified by the exact core, which alone decides.

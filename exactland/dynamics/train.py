@@ -1,6 +1,6 @@
 """Full-batch gradient descent in float64 from small Gaussian initialisation.
 
-This is the *fast float path* (DESIGN §1, §9): it never issues a verdict. Its
+This is the *fast float path* (docs/mathematics.md §1, §9): it never issues a verdict. Its
 endpoints and plateaus are turned into exact points by :mod:`.snap` and
 certified by the exact core.
 

@@ -98,7 +98,7 @@ class SplitResult:
         return self.loss_after if self.continued_loss is None else self.continued_loss
 
     def mse(self, loss: Any) -> Any:
-        """The paper's training metric ``MSE = 2L/(|K||J|)`` (DESIGN §1)."""
+        """The paper's training metric ``MSE = 2L/(|K||J|)`` (docs/mathematics.md §1)."""
         p = self.original
         return 2 * loss / (p.n_samples * p.n_outputs)
 

@@ -1,6 +1,6 @@
 """Small exact linear algebra over any exact field element type.
 
-The tangent-space computations of DESIGN §4 need only tiny systems (at most
+The tangent-space computations of docs/mathematics.md §4 need only tiny systems (at most
 d × d with d the input dimension), so a plain Gauss–Jordan elimination on
 Python objects (``flint.fmpq``, :class:`exactland.exact.scalars.RealAlg`) is both
 simple and fast enough; zero tests are exact because the element types are.

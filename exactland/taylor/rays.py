@@ -43,7 +43,9 @@ from exactland.taylor.directions import ZERO, Direction, Matrix
 from exactland.exact.linalg import dot
 from exactland.core.network import loss as direct_loss
 from exactland.exact.scalars import sign, to_str
+from exactland.core.display import short
 from exactland.core.polynomial import horner, loss_polynomial
+from exactland.core.render import polynomial
 from exactland.core.problem import Problem
 
 __all__ = [
@@ -144,6 +146,16 @@ class RayPolynomial:
 
     def __call__(self, eps: Any) -> Any:
         return horner(self.coefficients, eps)
+
+    def __repr__(self) -> str:
+        rng = "every eps >= 0" if self.eps0 is None else f"0 <= eps < {short(self.eps0)}"
+        return (f"RayPolynomial(L(P + eps D) = {polynomial(self.coefficients, 'eps')} for {rng}; "
+                f"direction {self.direction.label!r})")
+
+    def _repr_latex_(self) -> str:
+        text = polynomial(self.coefficients, r"\varepsilon")
+        rng = r"\varepsilon \ge 0" if self.eps0 is None else rf"0 \le \varepsilon < {to_str(self.eps0)}"
+        return rf"$L(P + \varepsilon\Delta) = {text} \quad ({rng})$"
 
     @property
     def order(self) -> int | None:

@@ -136,7 +136,7 @@ class SymbolicExpansion:
         """Δ as a column vector in :attr:`variables` order."""
         return sp.Matrix(self.variables)
 
-    def latex_names(self, offset: int = 1) -> dict[sp.Symbol, str]:
+    def latex_names(self, offset: int = 0) -> dict[sp.Symbol, str]:
         r"""LaTeX names ``\Delta h_{j,i}``, ``\Delta r_{i}``, ``\Delta s_{i}`` (indices + offset)."""
         names: dict[sp.Symbol, str] = {}
         J = len(self.dh)
