@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import argparse
 import sys
-from typing import Sequence
+from typing import Any, Sequence
 
 __all__ = ["add_arguments", "run", "main", "DEFAULT_INSTANCES"]
 
@@ -30,7 +30,7 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Run the selected checks and print the table; see the module docstring for exit codes."""
-    from .registry import all_checks, run_checks, select
+    from .registry import all_checks, select
     from .report import details, summary_line, table, to_json
 
     checks = select(getattr(args, "claim", None))
@@ -45,7 +45,7 @@ def run(args: argparse.Namespace) -> int:
     if args.instances < 1:
         print("error: --instances must be at least 1", file=sys.stderr)
         return 2
-    results = run_checks(checks, args.instances)
+    results = _run_incrementally(checks, args.instances, quiet=getattr(args, "json", False))
     if getattr(args, "json", False):
         print(to_json(results))
     else:
@@ -56,6 +56,30 @@ def run(args: argparse.Namespace) -> int:
         print(summary_line(results))
         print("errata: proofs_check/ERRATA.md")
     return 0 if all(r.ok for r in results) else 1
+
+
+def _run_incrementally(checks: Sequence[Any], instances: int, quiet: bool) -> tuple[Any, ...]:
+    """Run the checks one by one, printing each claim's line as it completes
+    (so that an interrupted run keeps what it finished), with a progress bar
+    on a terminal."""
+    from tqdm import tqdm
+
+    from .registry import run_check
+    from .report import progress_line
+
+    results = []
+    bar = tqdm(checks, desc="proofs", unit="claim", file=sys.stderr, disable=not sys.stderr.isatty(),
+               leave=False)
+    for check in bar:
+        bar.set_postfix_str(check.claim)
+        result = run_check(check, instances)
+        results.append(result)
+        if not quiet:
+            bar.write(progress_line(result), file=sys.stdout)
+            sys.stdout.flush()
+    if not quiet:
+        print()
+    return tuple(results)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -75,6 +75,12 @@ def details(results: Sequence[Result], verbose: bool = False) -> str:
     return "\n".join(out)
 
 
+def progress_line(r: Result) -> str:
+    """One line as a claim completes: its number, its result and the broken variant's."""
+    return (f"{'ok ' if r.ok else 'NO '} {r.check.claim:8s} {_result_text(r)}; broken variant: "
+            f"{_broken_text(r)} ({r.seconds + r.broken_seconds:.2f}s)")
+
+
 def summary_line(results: Sequence[Result]) -> str:
     n = len(results)
     ok = sum(r.ok for r in results)

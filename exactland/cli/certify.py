@@ -8,7 +8,8 @@ from typing import Any
 
 from exactland.core.defaults import DEFAULT_BUDGET, DEFAULT_CHECK_BUDGET
 from exactland.cli.common import (
-    EXIT_FAILED, EXIT_OK, add_budget, add_problem_source, budget_of, load_problem,
+    EXIT_FAILED, EXIT_OK, add_budget, add_force, add_problem_source, budget_of, load_problem,
+    refuse_overwrite,
 )
 
 __all__ = ["register"]
@@ -22,6 +23,7 @@ def register(sub: Any) -> None:
     add_problem_source(c)
     c.add_argument("--json", action="store_true", help="print the certificate as JSON")
     c.add_argument("--out", "-o", help="also write the JSON certificate to this file")
+    add_force(c)
     add_budget(c, DEFAULT_BUDGET, "subset evaluations allowed to the general tangential routine; "
                "beyond it the verdict is 'undecided'")
     c.set_defaults(handler=_certify)
@@ -47,6 +49,7 @@ def _certify(args: argparse.Namespace) -> int:
     from exactland.core.render import summary
 
     budget = budget_of(args)
+    refuse_overwrite(args.out, args.force)
     problem, _, _ = load_problem(args)
     cert = certify(problem, budget=budget)
     text = cert.to_json()

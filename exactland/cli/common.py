@@ -18,6 +18,7 @@ __all__ = [
     "EXIT_OK", "EXIT_FAILED", "EXIT_BAD_INPUT", "EXIT_INTERNAL", "EXIT_INTERRUPTED", "EXIT_BROKEN_PIPE",
     "EXIT_CODES",
     "add_problem_source", "load_problem", "add_budget", "budget_of", "write_output", "parse_list",
+    "add_force", "refuse_overwrite", "prepare_folder",
 ]
 
 EXIT_OK = 0
@@ -80,6 +81,53 @@ def budget_of(args: argparse.Namespace) -> int:
     if args.budget < 0:
         raise InputError("must be non-negative", "--budget")
     return int(args.budget)
+
+
+def add_force(p: argparse.ArgumentParser) -> None:
+    """Declare ``--force``: replace an existing output instead of refusing."""
+    p.add_argument("--force", action="store_true",
+                   help="replace an existing output file or folder (default: refuse, before any work)")
+
+
+def refuse_overwrite(path: str | pathlib.Path | None, force: bool, option: str = "--out") -> None:
+    """Refuse an existing output file (unless ``force``), before any work starts.
+
+    Raises
+    ------
+    InputError
+        ``path`` exists and ``force`` is False, or it is a folder.
+    """
+    if not path:
+        return
+    p = pathlib.Path(path)
+    if p.is_dir():
+        raise InputError(f"{p} is a folder; give a file name", option)
+    if p.exists() and not force:
+        raise InputError(f"{p} exists; pass --force to replace it", option)
+
+
+def prepare_folder(path: str | pathlib.Path, force: bool, option: str = "--out") -> pathlib.Path:
+    """An output folder that is new or empty; with ``force`` an existing one is emptied first.
+
+    Checked before any work starts, so that no old file (a figure, a snap) is
+    left next to new results.
+
+    Raises
+    ------
+    InputError
+        A non-empty folder without ``force``, or a path that is a file.
+    """
+    p = pathlib.Path(path)
+    if p.exists() and not p.is_dir():
+        raise InputError(f"{p} is a file, not a folder", option)
+    if p.is_dir() and any(p.iterdir()):
+        if not force:
+            raise InputError(f"{p} is not empty; pass --force to replace its contents", option)
+        import shutil
+
+        shutil.rmtree(p)
+    p.mkdir(parents=True, exist_ok=True)
+    return p
 
 
 def write_output(text: str, out: str | pathlib.Path | None) -> None:

@@ -27,7 +27,8 @@ import sys
 from typing import TYPE_CHECKING, Any, Callable
 
 from exactland.cli.common import (
-    EXIT_FAILED, EXIT_OK, add_budget, add_problem_source, budget_of, load_problem, parse_list,
+    EXIT_FAILED, EXIT_OK, add_budget, add_force, add_problem_source, budget_of, load_problem, parse_list,
+    refuse_overwrite,
 )
 from exactland.core.defaults import DEFAULT_BUDGET
 from exactland.errors import InputError, InternalError
@@ -89,6 +90,7 @@ def register(subparsers: Any) -> None:
     s.add_argument("--out", "-o", help="write the final point (problem JSON) to this file: the "
                    "continued and snapped point with --gd-steps, else the lower-loss point")
     add_budget(s, DEFAULT_BUDGET, "certification budget")
+    add_force(s)
     s.add_argument("--gd-steps", type=int, default=0,
                    help="continue with this many gradient-descent steps (float path) from the "
                    "lower-loss point and snap the end to an exact point (default 0: no continuation)")
@@ -107,6 +109,7 @@ def _common_options(default: Any, parser: argparse.ArgumentParser | None = None)
     p.add_argument("--json", action="store_true", **flag,
                    help='print {"problem", "predicted", "certificate", "agree"} as JSON')
     p.add_argument("--out", "-o", **flag, help="write the embedded problem JSON to this file")
+    p.add_argument("--force", action="store_true", **flag, help="replace an existing --out file")
     p.add_argument("--budget", type=int, default=DEFAULT_BUDGET if default is None else default,
                    help=f"certification budget (default {DEFAULT_BUDGET})")
     return p
@@ -142,6 +145,7 @@ def _embed(args: argparse.Namespace) -> int:
     )
 
     budget = budget_of(args)
+    refuse_overwrite(args.out, args.force)
     problem, _, _ = load_problem(args)
     compare = bool(args.certify)
     op = args.operation
@@ -214,6 +218,7 @@ def _split(args: argparse.Namespace) -> int:
     from exactland.embedding.split import split
 
     budget = budget_of(args)
+    refuse_overwrite(args.out, args.force)
     problem, _, _ = load_problem(args)
     continuation = _continuation(args.gd_steps, args.gd_lr)
     res = split(

@@ -25,7 +25,9 @@ import argparse
 import json
 from typing import Any
 
-from exactland.cli.common import EXIT_OK, add_problem_source, load_problem, write_output
+from exactland.cli.common import (
+    EXIT_OK, add_force, add_problem_source, load_problem, refuse_overwrite, write_output,
+)
 from exactland.errors import InputError
 from exactland.exact.scalars import parse_exact, to_str
 
@@ -73,12 +75,14 @@ def register(subparsers: Any) -> None:
     d.add_argument("--format", "-f", choices=("markdown", "latex", "html"), default="markdown",
                    help="output format (default markdown)")
     d.add_argument("--out", "-o", help="write to this file instead of standard output")
+    add_force(d)
     d.add_argument("--title", help="heading of the derivation")
     e = subparsers.add_parser("teach", help="Appendix C / Remark 3.4 examples without a network")
     e.set_defaults(handler=_teach)
     e.add_argument("--format", "-f", choices=("markdown", "latex", "html"), default="markdown",
                    help="output format (default markdown)")
     e.add_argument("--out", "-o", help="write to this file instead of standard output")
+    add_force(e)
     e.add_argument("--gd", metavar="ETA", help="run exact gradient descent on eq. (7) with this step")
     e.add_argument("--steps", type=int, default=20, help="GD steps (default 20)")
 
@@ -196,6 +200,7 @@ def _derive(args: argparse.Namespace) -> int:
     from exactland.derivation.build import derive
     from exactland.derivation.render import render
 
+    refuse_overwrite(args.out, args.force)
     problem, name, desc = load_problem(args)
     d = derive(problem, title=args.title or f"Worked derivation: {name}", description=desc)
     write_output(render(d, args.format), args.out)
@@ -207,6 +212,7 @@ def _teach(args: argparse.Namespace) -> int:
     from exactland.derivation.gradient_descent import eq7_gradient_descent
     from exactland.derivation.teaching import teaching_derivation
 
+    refuse_overwrite(args.out, args.force)
     if args.gd is None:
         write_output(render(teaching_derivation(), args.format), args.out)
         return EXIT_OK
