@@ -14,7 +14,7 @@ from exactland.dynamics.run import Run
 from exactland.dynamics.snap import SnapResult, snap
 from exactland.errors import InputError, InternalError
 
-__all__ = ["checkpoint", "snap_at", "snap_report", "describe_snap"]
+__all__ = ["checkpoint", "checkpoint_note", "snap_at", "snap_report", "describe_snap"]
 
 
 def checkpoint(r: Run, at: str, seed_index: int) -> tuple[int, int]:
@@ -31,12 +31,42 @@ def checkpoint(r: Run, at: str, seed_index: int) -> tuple[int, int]:
         if not 0 <= n < len(ps):
             raise InputError(f"the run has {len(ps)} plateaus (plateau-0 … plateau-{len(ps) - 1})", "--at")
         return steps.index(ps[n].snapshot), ps[n].snapshot
-    try:
-        step = int(at)
-    except ValueError as exc:
-        raise InputError(f"expected a step, 'final' or 'plateau-N', got {at!r}", "--at") from exc
+    step = _step_number(at)
+    if not steps[0] <= step <= steps[-1]:
+        raise InputError(f"step {step} is outside the run: checkpoints run from step {int(steps[0])} to "
+                         f"{int(steps[-1])}" + _spacing(steps), "--at")
     c = int(np.argmin([abs(s - step) for s in steps]))
     return c, int(steps[c])
+
+
+def _step_number(at: str) -> int:
+    """A step written as an integer or in exponent form (``1e5``)."""
+    try:
+        return int(at)
+    except ValueError:
+        pass
+    try:
+        value = float(at)
+    except ValueError:
+        raise InputError(f"expected a step, 'final' or 'plateau-N', got {at!r}", "--at") from None
+    if not value.is_integer():
+        raise InputError(f"a step is a whole number, got {at!r}", "--at")
+    return int(value)
+
+
+def _spacing(steps: list) -> str:
+    gaps = {int(b) - int(a) for a, b in zip(steps, steps[1:])}
+    return f" (every {gaps.pop()} steps)" if len(gaps) == 1 else ""
+
+
+def checkpoint_note(requested: str, step: int) -> str | None:
+    """A message when ``--at STEP`` was not a checkpoint and the nearest one was used."""
+    if requested in ("final",) or requested.startswith("plateau-"):
+        return None
+    want = _step_number(requested)
+    if want == step:
+        return None
+    return f"step {want} is not a checkpoint; snapped the nearest checkpoint, step {step}"
 
 
 def snap_at(r: Run, at: str, seed_index: int = 0) -> tuple[int, SnapResult]:

@@ -51,6 +51,10 @@ class Plateau:
     conservation_drift : float
         ``max_i |q_i(snapshot) − q_i(0)|`` with ``q_i = ‖w_i‖² − ‖h_{·i}‖²``
         (Fact 4.6: zero along the gradient flow).
+    diverged_at : int or None
+        On the final entry of a run that diverged: the first step with a
+        non-finite loss or parameter (the entry then describes the last
+        finite stretch, never the NaN one).
     """
 
     index: int
@@ -63,6 +67,7 @@ class Plateau:
     structure: Structure
     angles: tuple[float, ...]
     conservation_drift: float
+    diverged_at: int | None = None
 
     def as_dict(self) -> dict:
         """JSON-ready form."""
@@ -73,6 +78,7 @@ class Plateau:
             "groups": [list(g) for g in st.groups], "angles": list(self.angles),
             "kinks": [list(k) for k in st.kinks], "dead": list(st.dead),
             "small_living": list(st.small), "conservation_drift": self.conservation_drift,
+            "diverged_at": self.diverged_at,
         }
 
 
@@ -179,8 +185,14 @@ def phases(run: Run, seed_index: int = 0, tol: Tolerances = Tolerances()) -> lis
     """
     raw = run.raw
     X, Y, alpha = float_data(run.dataset)
-    intervals = find_plateaus(raw.log_steps, raw.losses[seed_index])
-    last = int(raw.log_steps[-1])
+    div = int(raw.diverged_at[seed_index])
+    finite = raw.log_steps < div if div >= 0 else np.ones(len(raw.log_steps), dtype=bool)
+    ckpt_ok = [c for c, s in enumerate(raw.ckpt_steps) if div < 0 or s < div]
+    if finite.sum() < 2 or not ckpt_ok:
+        return []  # diverged before a second logged step: nothing finite to describe
+    log_steps, losses = raw.log_steps[finite], raw.losses[seed_index][finite]
+    intervals = find_plateaus(log_steps, losses)
+    last = int(log_steps[-1])
     if not intervals or intervals[-1][1] < last:
         # the run does not end on a plateau (e.g. it converges towards zero
         # loss): its final state is the last checkpoint
@@ -190,10 +202,10 @@ def phases(run: Run, seed_index: int = 0, tol: Tolerances = Tolerances()) -> lis
     out = []
     for n, (a, b) in enumerate(intervals):
         final = n == len(intervals) - 1
-        lo, hi = a, (raw.ckpt_steps[-1] if final else b)
-        idx = [c for c, s in enumerate(raw.ckpt_steps) if lo <= s <= hi]
+        lo, hi = a, (raw.ckpt_steps[ckpt_ok[-1]] if final else b)
+        idx = [c for c in ckpt_ok if lo <= raw.ckpt_steps[c] <= hi]
         if not idx:
-            idx = [int(np.argmin(np.abs(raw.ckpt_steps - (a + b) // 2)))]
+            idx = [min(ckpt_ok, key=lambda c: abs(int(raw.ckpt_steps[c]) - (a + b) // 2))]
         if final:
             best = idx[-1]
         else:
@@ -204,8 +216,8 @@ def phases(run: Run, seed_index: int = 0, tol: Tolerances = Tolerances()) -> lis
         angles = tuple(float(np.arctan2(u[1], u[0]) % (2 * np.pi)) for u in st.directions)
         q = (W**2).sum(axis=1) - (H**2).sum(axis=0)
         step = int(raw.ckpt_steps[best])
-        li = int(np.argmin(np.abs(raw.log_steps - step)))
-        out.append(Plateau(n, a, b, final, float(raw.losses[seed_index, li]), step,
+        li = int(np.argmin(np.abs(log_steps - step)))
+        out.append(Plateau(n, a, b, final, float(losses[li]), step,
                            float_gradient_norm(W, H, X, Y, alpha), st, angles,
-                           float(np.abs(q - q0).max())))
+                           float(np.abs(q - q0).max()), div if final and div >= 0 else None))
     return out

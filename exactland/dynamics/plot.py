@@ -1,10 +1,13 @@
 """Figure 3 of the paper from a run: loss, input-weight angles, ‖w_i‖, h_i.
 
-Panels: (a) the loss on a log scale with the plateau ends dashed; (b) the
-angle of each ``w_i`` (counter-clockwise from (1, 0); the first two
-coordinates when d > 2) with the dead region tinted for 2-d data of the form
-x = (x, 1); (c) ``‖w_i‖``; (d…) ``h_ji`` for every output j. Curves are
-coloured by the neuron's group at the end of the run; dead neurons are black.
+One row of panels per seed: (a) the loss on a log scale with the plateau ends
+dashed; (b) the angle of each ``w_i`` (counter-clockwise from (1, 0); the first
+two coordinates when d > 2) with the dead region tinted for 2-d data of the
+form x = (x, 1); (c) ``‖w_i‖``; (d…) ``h_ji`` for every output j. Curves are
+coloured by the neuron's group at the end of the run (dead neurons black,
+the rest grey), and a legend under the figure names the colours, the dashed
+plateau ends and the tinted dead region. Steps are labelled 50k, 1M, …; with
+``log_step`` the step axis is logarithmic (linear near 0).
 
 The figure is built as a :class:`matplotlib.figure.Figure` and rendered with
 the Agg canvas directly: no ``pyplot``, no change to the process-wide
@@ -13,15 +16,18 @@ matplotlib backend or state.
 from __future__ import annotations
 
 import pathlib
+from typing import Any, Sequence
 
 import numpy as np
 
-from exactland.dynamics.phases import Plateau
+from exactland.dynamics.phases import Plateau, phases
 from exactland.dynamics.run import Run
 from exactland.dynamics.structure import Structure
 from exactland.exact.scalars import to_float
 
-__all__ = ["plot_run"]
+__all__ = ["plot_run", "step_label"]
+
+_COLOURS = ["tab:red", "tab:orange", "tab:blue", "tab:green", "tab:purple", "tab:brown"]
 
 
 def plot_run(
@@ -30,8 +36,11 @@ def plot_run(
     plateaus: list[Plateau] | None = None,
     final: Structure | None = None,
     seed_index: int = 0,
+    *,
+    seeds: Sequence[int] | None = None,
+    log_step: bool = False,
 ) -> pathlib.Path:
-    """Draw the Figure 3 panels of one seed to a PNG file.
+    """Draw the Figure 3 panels of one or several seeds to a PNG file.
 
     Parameters
     ----------
@@ -39,10 +48,16 @@ def plot_run(
     path : str or Path
         Output PNG.
     plateaus : list of Plateau, optional
-        Their ends are marked with dashed lines.
+        Plateaus of ``seed_index`` (their ends are dashed); found with
+        :func:`~exactland.dynamics.phases.phases` when omitted.
     final : Structure, optional
-        Colours curves by final group.
+        Structure at the end of ``seed_index`` (colours curves by final group).
     seed_index : int
+        The seed drawn when ``seeds`` is None.
+    seeds : sequence of int, optional
+        Several seed indices of a batch, one row of panels each.
+    log_step : bool
+        Logarithmic step axis.
 
     Returns
     -------
@@ -52,29 +67,56 @@ def plot_run(
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
 
+    rows = list(seeds) if seeds is not None else [seed_index]
+    J = run.raw.H.shape[2]
+    fig = Figure(figsize=(4.2 * (3 + J), 3.4 * len(rows) + 0.45))
+    FigureCanvasAgg(fig)
+    axes = np.atleast_2d(fig.subplots(len(rows), 3 + J, squeeze=False))
+    handles: dict[str, Any] = {}
+    for r, s in enumerate(rows):
+        if seeds is None or s == seed_index:
+            ps, fin = plateaus, final
+        else:
+            ps, fin = None, None
+        if ps is None:
+            ps = phases(run, s)
+        if fin is None and ps:
+            fin = ps[-1].structure
+        handles.update(_draw_seed(run, axes[r], s, ps, fin, label_rows=len(rows) > 1))
+    for a in axes.flat:
+        _step_axis(a, log_step, int(run.raw.ckpt_steps[-1]))
+    names = sorted(handles, key=_legend_order)
+    fig.legend([handles[n] for n in names], names, loc="lower center", ncol=min(len(names), 6),
+               frameon=False, fontsize=9)
+    fig.tight_layout(rect=(0, 0.45 / fig.get_figheight(), 1, 1))
+    out = pathlib.Path(path)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    fig.savefig(out, dpi=110)
+    return out
+
+
+def _draw_seed(run: Run, axes: Any, s: int, plateaus: list[Plateau], final: Structure | None,
+               label_rows: bool) -> dict[str, Any]:
+    """The panels of seed ``s`` in one row of ``axes``; returns legend handles by label."""
     raw = run.raw
     J = raw.H.shape[2]
     steps = raw.ckpt_steps
-    W = raw.W[:, seed_index]  # C×I×d
-    H = raw.H[:, seed_index]  # C×J×I
-    I = W.shape[1]
-    col = _neuron_colours(I, final)
-    fig = Figure(figsize=(4.2 * (3 + J), 3.6))
-    FigureCanvasAgg(fig)
-    axes = fig.subplots(1, 3 + J)
-    ax = axes[0]
-    ax.semilogy(raw.log_steps, raw.losses[seed_index], color="black", lw=1)
-    ax.set_title(f"(a) loss ({run.config.loss})")
-    ax.set_xlabel("step")
-    ang = np.mod(np.arctan2(W[:, :, 1], W[:, :, 0]), 2 * np.pi)
+    W, H = raw.W[:, s], raw.H[:, s]  # C×I×d, C×J×I
+    col, labels = _neuron_colours(W.shape[1], final)
+    tag = f" — seed {run.config.seeds[s]}" if label_rows else ""
+    axes[0].semilogy(raw.log_steps, raw.losses[s], color="black", lw=1)
+    axes[0].set_title(f"(a) loss ({run.config.loss}){tag}")
+    handles: dict[str, Any] = {}
     X = np.array(raw_X(run))
     if X.shape[1] == 2 and np.allclose(X[:, 1], 1.0):
         lo, hi = _dead_region(X[:, 0])
         if lo is not None:
-            axes[1].axhspan(lo, hi, color="0.9")
+            handles["dead region (w·x < 0 for every sample)"] = axes[1].axhspan(lo, hi, color="0.9")
+    ang = np.mod(np.arctan2(W[:, :, 1], W[:, :, 0]), 2 * np.pi)
     norms = np.linalg.norm(W, axis=2)
-    for i in range(I):
-        axes[1].plot(steps, ang[:, i], color=col[i], lw=0.8)
+    for i in range(W.shape[1]):
+        line, = axes[1].plot(steps, ang[:, i], color=col[i], lw=0.8)
+        handles.setdefault(labels[i], line)
         axes[2].plot(steps, norms[:, i], color=col[i], lw=0.8)
         for j in range(J):
             axes[3 + j].plot(steps, H[:, j, i], color=col[i], lw=0.8)
@@ -84,28 +126,60 @@ def plot_run(
     for j in range(J):
         axes[3 + j].set_title(f"({chr(ord('d') + j)}) h_{j}i")
     for a in axes:
-        a.set_xlabel("step")
-        for p in plateaus or []:
+        for p in plateaus:
             if not p.final:
-                a.axvline(p.end, color="0.3", ls="--", lw=0.8)
-    fig.tight_layout()
-    out = pathlib.Path(path)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    fig.savefig(out, dpi=110)
-    return out
+                handles["plateau end"] = a.axvline(p.end, color="0.3", ls="--", lw=0.8)
+    return handles
 
 
-def _neuron_colours(n_neurons: int, final: Structure | None) -> list[str]:
-    """One colour per neuron: its final group's, black if dead, grey otherwise."""
-    colours = ["tab:red", "tab:orange", "tab:blue", "tab:green", "tab:purple", "tab:brown"]
-    col = ["0.6"] * n_neurons
+def _legend_order(label: str) -> tuple[int, str]:
+    """Groups first (by number), then dead, small, the dead region, the plateau ends."""
+    if label.startswith("group "):
+        return (0, f"{int(label.split()[1]):04d}")
+    rank = {"dead": 1, "small or ungrouped": 2, "plateau end": 4}
+    return (rank.get(label, 3), label)
+
+
+def step_label(step: float) -> str:
+    """``950``, ``50k``, ``1.2M``: a short label for a step count.
+
+    Examples
+    --------
+    >>> step_label(0), step_label(50_000), step_label(1_200_000), step_label(600_000)
+    ('0', '50k', '1.2M', '600k')
+    """
+    for size, suffix in ((1_000_000, "M"), (1_000, "k")):
+        if abs(step) >= size:
+            value = step / size
+            return f"{value:.1f}".rstrip("0").rstrip(".") + suffix
+    return f"{step:.0f}"
+
+
+def _step_axis(ax: Any, log_step: bool, last_step: int) -> None:
+    from matplotlib.ticker import FixedLocator, FuncFormatter, MaxNLocator
+
+    ax.set_xlabel("step" + (" (log scale)" if log_step else ""))
+    if log_step:
+        ax.set_xscale("symlog", linthresh=1000, linscale=0.5)
+        ax.set_xlim(0, last_step)
+        ticks = [0] + [10**e for e in range(3, 10) if 10**e <= last_step]
+        ax.xaxis.set_major_locator(FixedLocator(ticks))
+    else:
+        ax.xaxis.set_major_locator(MaxNLocator(nbins=5, integer=True))
+    ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: step_label(v)))
+
+
+def _neuron_colours(n_neurons: int, final: Structure | None) -> tuple[list[str], list[str]]:
+    """One colour and legend label per neuron: its final group's, black if dead, grey otherwise."""
+    col, label = ["0.6"] * n_neurons, ["small or ungrouped"] * n_neurons
     if final is not None:
         for g, members in enumerate(final.groups):
             for i in members:
-                col[i] = colours[g % len(colours)]
+                col[i] = _COLOURS[g % len(_COLOURS)]
+                label[i] = f"group {g} ({len(members)} neurons)"
         for i in final.dead:
-            col[i] = "black"
-    return col
+            col[i], label[i] = "black", "dead"
+    return col, label
 
 
 def raw_X(run: Run) -> list[list[float]]:
