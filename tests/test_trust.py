@@ -102,17 +102,16 @@ def test_duplicate_keys_are_refused(tmp_path):
             '"loss":', '"loss": "0", "loss":', 1))
 
 
-@pytest.mark.parametrize("edit, field", [
-    (lambda c: c["neurons"][0]["tangential"].update(lines=[["2", "0"]]), "neurons[0].tangential.lines"),
-])
-def test_non_primitive_kink_lines_are_refused(edit, field):
-    # final-minimum's first neuron has a kink sample; write its kink line scaled by 2.
+def test_kink_lines_when_written_must_be_exactly_the_primitive_ones():
+    # final-minimum: neuron 0 has one kink sample, x_4 = (7/10, 1); its kink line's normal as a
+    # primitive integer vector with a positive first entry is (7, 10). Certificates need not
+    # carry the lines (the checker recomputes them); when they do, they must be exactly these.
     cert = exactland.certify(load_example("final-minimum")).to_dict()
-    i = next(i for i, n in enumerate(cert["neurons"]) if n["tangential"] and n["tangential"]["lines"])
-    line = cert["neurons"][i]["tangential"]["lines"][0]
-    cert["neurons"][i]["tangential"]["lines"][0] = [str(2 * int(x)) for x in line]
+    cert["neurons"][0]["tangential"]["lines"] = [["7", "10"]]
+    assert check_certificate(cert).valid
+    cert["neurons"][0]["tangential"]["lines"] = [["14", "20"]]  # the same line, not primitive
     r = check_certificate(cert)
-    assert not r.valid and any(x.startswith(f"neurons[{i}].tangential.lines") for x in r.reasons)
+    assert not r.valid and any(x.startswith("neurons[0].tangential.lines") for x in r.reasons)
 
 
 @pytest.mark.parametrize("bad", ["0x10", "1_000", "١٢", "１２"])

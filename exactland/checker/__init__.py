@@ -3,25 +3,35 @@
 Everything a certificate claims is re-derived from the problem it carries, with
 code written here from the mathematics (paper, Lemma 3.2, Definitions 3.3 and
 4.1, Appendix D; ``docs/mathematics.md``) and **no** code of the certifier: the only
-exactland imports are :mod:`exactland.errors` and, lazily and only for
-certificates with irrational algebraic numbers, ``exactland.exact.scalars.parse_exact``.
-Rational certificates are checked with :class:`fractions.Fraction` and Python
-integers (matrices are cleared to a common denominator and multiplied as
-integers).  No float and no tolerance appears anywhere.
+exactland imports are :mod:`exactland.errors`, :mod:`exactland.exact.digest`,
+:mod:`exactland.exact.jsonio` and, lazily and only for certificates with
+irrational algebraic numbers, ``exactland.exact.scalars.parse_exact``.
+Rational certificates are checked with exact integer matrices (NumPy ``int64``
+only under a bound proved before each operation, Python integers and
+python-flint's ``fmpz_mat`` beyond it) and :class:`fractions.Fraction` for
+scalars; claims are compared by cross-multiplication.  Certificates with
+irrational algebraic numbers are checked entry by entry.  No float and no
+tolerance appears anywhere.
 
 Modules, each building on the previous ones (composition, no inheritance):
 
 ``arith``
     the number type in use (:class:`arith.Field`), ``INFINITY``, exact interpolation;
-``parse``
-    reading and validating the certificate's JSON structure and numbers;
-``point``
-    :class:`point.Point`: the loss, gradients and ``φ_ji`` at the certificate's point;
+``intarr``
+    exact integer arrays: ``int64`` under a proved bound, Python integers otherwise;
+``qarray``, ``parse``
+    reading and validating the certificate's JSON structure and numbers (rational
+    matrices in bulk, as :class:`qarray.QArray`);
+``point``, ``qpoint`` (with ``qpaths``)
+    :class:`point.Point` (entry by entry; algebraic certificates) and
+    :class:`qpoint.QPoint` (integer matrices; rational certificates): the loss,
+    gradients, ``φ_ji``, the forms of the kink lines and the witness paths at the
+    certificate's point, behind the same methods;
 ``forms``
-    :class:`forms.Forms` (over a ``Point``): the piecewise-linear forms ``F_i``,
+    :class:`forms.Forms` (over a point): the piecewise-linear forms ``F_i``,
     their kink lines and extreme rays;
 ``claims``
-    :class:`claims.Checker` (a ``Point`` and its ``Forms``): the claim-by-claim
+    :class:`claims.Checker` (a point and its ``Forms``): the claim-by-claim
     verification, giving a :class:`CheckReport`.
 """
 from __future__ import annotations

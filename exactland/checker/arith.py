@@ -48,6 +48,8 @@ def is_zero_vector(v: Any) -> bool:
 
 
 def fmt(x: Any) -> str:
+    if hasattr(x, "fractions"):  # a QArray
+        x = x.fractions()
     if isinstance(x, (list, tuple)):
         return "[" + ", ".join(fmt(y) for y in x) + "]"
     return "null" if x is None else str(x).lower() if isinstance(x, bool) else str(x)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 
 from exactland.checker.numtext import number_text
+from exactland.checker.qarray import QArray
 from exactland.exact.digest import problem_digest
 
 __all__ = ["canonical_problem", "digest_of", "compare_problems", "MAX_REPORTED"]
@@ -20,7 +21,7 @@ MAX_REPORTED = 5
 
 def canonical_problem(problem: dict) -> dict:
     """A parsed problem (exact numbers) as canonical strings, digest-ready."""
-    mat = lambda m: [[number_text(x) for x in row] for row in m]  # noqa: E731
+    mat = lambda m: m.canonical() if isinstance(m, QArray) else [[number_text(x) for x in row] for row in m]  # noqa: E731
     out = {"activation": {"alpha_plus": number_text(problem["alpha_plus"]),
                           "alpha_minus": number_text(problem["alpha_minus"])},
            "X": mat(problem["X"]), "Y": mat(problem["Y"]), "W": mat(problem["W"]), "H": mat(problem["H"])}

@@ -8,10 +8,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from exactland.checker.arith import INFINITY, absolute, dot, Field, fmt, interpolate, le, minimum, positive, is_zero_vector
+from exactland.checker.arith import INFINITY, Field, fmt, interpolate, le, minimum, positive, is_zero_vector
 from exactland.checker.consistency import consistency_reasons
 from exactland.checker.forms import CheckerBudgetExceeded, Forms, Span
 from exactland.checker.point import Point
+from exactland.checker.qpoint import QPoint
 
 
 @dataclass(frozen=True)
@@ -49,7 +50,7 @@ class Checker:
         self.checked: list[str] = []
         self._stat: bool | None = None
         self._evidence = False  # a verified proof of non-stationarity
-        self.pt = Point(cert["problem"], field)
+        self.pt: Any = Point(cert["problem"], field) if field.algebraic else QPoint(cert["problem"], field)
         self.forms = Forms(self.pt, budget)
 
     def _stationary(self) -> bool:
@@ -72,16 +73,17 @@ class Checker:
 
     # -- item 1–2 ------------------------------------------------------------
     def check_point(self) -> None:
-        c = self.c
-        self._cmp("loss", c["loss"], self.pt.L)
+        c, pt = self.c, self.pt
+        self._cmp("loss", c["loss"], pt.L)
+        bad_d = set(pt.d_mismatches([n["d"] for n in c["neurons"]]))
         for i, n in enumerate(c["neurons"]):
             w = f"neurons[{i}]"
-            self._cmp(f"{w}.kink_set", n["kink_set"], self.pt.K0[i])
-            self._cmp(f"{w}.d", n["d"], self.pt.D[i])
-            self._cmp(f"{w}.dL_dh", n["dL_dh"], self.pt.dLdh[i])
-            self._cmp(f"{w}.dL_dr_scaled", n["dL_dr_scaled"], self.pt.dLdr[i])
-        lmax = all(self.pt.rho(z) == 0 for row in self.pt.Zn for z in row)
-        self._cmp("local_maximum_possible", c["local_maximum_possible"], lmax)
+            self._cmp(f"{w}.kink_set", n["kink_set"], pt.K0[i])
+            if i in bad_d:
+                self._fail(f"{w}.d: certificate says {fmt(n['d'])}, recomputed {fmt(pt.D_row(i))}")
+            self._cmp(f"{w}.dL_dh", n["dL_dh"], pt.dLdh[i])
+            self._cmp(f"{w}.dL_dr_scaled", n["dL_dr_scaled"], pt.dLdr[i])
+        self._cmp("local_maximum_possible", c["local_maximum_possible"], pt.lmax)
         self._cmp("global_minimum", c["global_minimum"], self.pt.L == 0)
         self.checked.append("loss, and kink_set, d, dL_dh, dL_dr_scaled of every neuron")
         self.checked.append("local_maximum_possible and global_minimum")
@@ -91,20 +93,8 @@ class Checker:
         if t is None:  # allowed only at a not-stationary verdict (consistency rules)
             return
         lines = self.forms.rep(i)[0]
-        if not self.pt.f.algebraic:
-            self._check_primitive_lines(t["lines"], lines, w)
-        canon = []
-        for a, v in enumerate(t["lines"]):
-            p = next((s for s, x in enumerate(v) if x != 0), None)
-            if p is None or v[p] < 0:
-                self._fail(f"{w}.lines[{a}]: {fmt(v)} is zero or its first nonzero entry is negative")
-                continue
-            canon.append(tuple(self.pt.f.div(x, v[p]) for x in v))
-        index = {n: l for l, n in enumerate(lines)}
-        found = {self.forms.find(lines, index, n) for n in canon}
-        if len(canon) != len(lines) or len(lines) in found or len(found) != len(lines):
-            self._fail(f"{w}.lines: certificate says {fmt(t['lines'])}, recomputed the kink lines "
-                       f"{fmt([self.forms.show(n) for n in lines])} (up to positive scaling)")
+        if t["lines"] is not None:  # optional: the kink lines are recomputed in any case
+            self._check_lines(t["lines"], lines, w)
         method = t["method"]
         if method == "lineality" and (t["witness"] is None or t["nonnegative"] is not False):
             self._fail(f"{w}.method: 'lineality' requires a negative witness and nonnegative false")
@@ -119,7 +109,7 @@ class Checker:
         if wit is not None:
             F = self.pt.F(i, wit["v"])
             self._cmp(f"{w}.witness.F", wit["F"], F)
-            if dot(wit["v"], self.pt.W[i]) != 0:
+            if self.pt.w_dot(i, wit["v"]) != 0:
                 self._fail(f"{w}.witness.v: not tangential (v·w_{i} ≠ 0)")
             elif F >= 0:
                 self._fail(f"{w}.witness: F_{i}(v) = {F} is not negative")
@@ -133,48 +123,46 @@ class Checker:
                 self._fail(f"{w}.c: certificate says {fmt(t['c'])}, but the largest c with "
                            f"F_{i} ≥ c·max_j|φ_j{i}| is {fmt(c) if nonneg else 'none (F is not ≥ 0)'}")
 
-    def _check_primitive_lines(self, claimed: list, lines: list, w: str) -> None:
-        """Rational certificates write each kink line as its primitive integer vector."""
-        want = sorted(tuple(self.forms.show(n)) for n in lines)
-        got = sorted(tuple(v) for v in claimed)
-        if got != want:
-            self._fail(f"{w}.lines: certificate says {fmt(claimed)}, the kink lines as primitive integer "
-                       f"vectors (first nonzero entry positive) are {fmt([list(x) for x in want])}")
+    def _check_lines(self, claimed: Any, lines: list, w: str) -> None:
+        """Claimed kink lines: each line once, its normal with first nonzero entry
+        positive (rational certificates: exactly its primitive integer vector)."""
+        if not self.pt.f.algebraic:
+            rows = claimed.fractions() if hasattr(claimed, "fractions") else claimed
+            want = sorted(tuple(self.forms.show(n)) for n in lines)
+            if sorted(tuple(v) for v in rows) != want:
+                self._fail(f"{w}.lines: certificate says {fmt(claimed)}, the kink lines as primitive integer "
+                           f"vectors (first nonzero entry positive) are {fmt([list(x) for x in want])}")
+            return
+        canon = []
+        for a, v in enumerate(claimed):
+            p = next((s for s, x in enumerate(v) if x != 0), None)
+            if p is None or v[p] < 0:
+                self._fail(f"{w}.lines[{a}]: {fmt(v)} is zero or its first nonzero entry is negative")
+                continue
+            canon.append(self.pt.canon_line(v))
+        found = {self.forms.find(lines, n) for n in canon}
+        if len(canon) != len(lines) or len(lines) in found or len(found) != len(lines):
+            self._fail(f"{w}.lines: certificate says {fmt(claimed)}, recomputed the kink lines "
+                       f"{fmt([self.forms.show(n) for n in lines])} (up to positive scaling)")
 
     # -- item 3 --------------------------------------------------------------
-    def _path_loss(self, path: dict, moved: list, base: list, t: Any) -> Any:
-        rows = [[a + t * b for a, b in zip(self.pt.W[i], path["W"][i])] for i in moved]
-        cols = [[self.pt.H[j][i] + t * path["H"][j][i] for j in range(self.pt.J)] for i in moved]
-        new = self.pt.outputs(rows, cols)[0] if moved else base
-        s = sum(((self.pt.Yhat[k][j] - base[k][j] + new[k][j] - self.pt.Y[k][j]) ** 2
-                 for k in range(self.pt.K) for j in range(self.pt.J)), 0)
-        return self.pt.f.div(s, 2)
-
     def check_path(self, name: str) -> list | None:
         """Verify one PATH; returns the recomputed coefficients or None."""
-        p, w, f = self.c["witness"][name], f"witness.{name}", self.pt.f
+        p, w, f, pt = self.c["witness"][name], f"witness.{name}", self.pt.f, self.pt
         if p["kind"] != name:
             self._fail(f"{w}.kind: certificate says {p['kind']}, expected {name}")
-        p = dict(p, **p["direction"])
-        moved = [i for i in range(self.pt.I)
-                 if not is_zero_vector(p["W"][i]) or any(p["H"][j][i] != 0 for j in range(self.pt.J))]
+        dW, dH = p["direction"]["W"], p["direction"]["H"]
+        moved = pt.moved(dW, dH)
         if p["neuron"] is not None and any(i != p["neuron"] for i in moved):
             self._fail(f"{w}.neuron: certificate says {p['neuron']}, but the direction moves neurons {moved}")
-        flip: Any = INFINITY
-        for i in moved:
-            for k in range(self.pt.K):
-                dz = dot(p["W"][i], self.pt.X[k])
-                if self.pt.sign[i][k] * dz < 0:
-                    flip = minimum(flip, f.div(absolute(self.pt.z(i, k)), absolute(dz)))
+        flip = pt.flip(dW, moved)
         tmax = p["t_max"]
         if (tmax is None and flip is not INFINITY) or (tmax is not None and not (tmax > 0 and le(tmax, flip))):
             self._fail(f"{w}.t_max: certificate says {fmt(tmax)}, but a sample outside a kink set "
                        f"changes side at t = {fmt(flip)}")
             return None
-        base = self.pt.outputs([self.pt.W[i] for i in moved], [self.pt.hcol(i) for i in moved])[0] \
-            if moved else [[0] * self.pt.J for _ in range(self.pt.K)]
         ts = [f.div(tmax * m, 6) if tmax is not None else f.div(m, 5) for m in range(1, 6)]
-        coeffs = interpolate(ts, [self._path_loss(p, moved, base, t) for t in ts], f.div)
+        coeffs = interpolate(ts, pt.path_losses(dW, dH, moved, ts), f.div)
         self._cmp(f"{w}.coefficients", p["coefficients"], coeffs)
         self._cmp(f"{w}.coefficients[0]", p["coefficients"][0], self.pt.L)
         order = next((n for n in range(1, 5) if coeffs[n] != 0), None)
@@ -186,14 +174,14 @@ class Checker:
         if not (t > 0 and (tmax is None or t < tmax)):
             self._fail(f"{w}.t: certificate says {fmt(t)}, not in (0, t_max = {fmt(tmax)})")
         else:
-            Lt = self._path_loss(p, moved, base, t)
+            Lt = pt.path_losses(dW, dH, moved, [t])[0]
             self._cmp(f"{w}.loss", p["loss"], Lt)
             if (Lt < self.pt.L) != (name == "descent") or Lt == self.pt.L:
                 self._fail(f"{w}.loss: L(P + tΔ) = {fmt(Lt)} is not strictly "
                            f"{'below' if name == 'descent' else 'above'} L(P) = {fmt(self.pt.L)}")
         cor = p["corollary_4_4"]
         if cor is not None:
-            norm = sum((x * x for M in (p["W"], p["H"]) for row in M for x in row), 0)
+            norm = pt.norm_sq(dW, dH)
             self._cmp(f"{w}.corollary_4_4.C", cor["C"], coeffs[2])
             self._cmp(f"{w}.corollary_4_4.direction_norm_sq", cor["direction_norm_sq"], norm)
             if norm != 0:
@@ -236,19 +224,15 @@ class Checker:
                 F, phi = self.pt.F(i, wit["v"]), self.pt.phi(i, wit["j"], wit["v"])
                 self._cmp(f"{w}.witness.F", wit["F"], F)
                 self._cmp(f"{w}.witness.phi", wit["phi"], phi)
-                if dot(wit["v"], self.pt.W[i]) != 0 or F != 0 or phi == 0:
+                vw = self.pt.w_dot(i, wit["v"])
+                if vw != 0 or F != 0 or phi == 0:
                     self._fail(f"{w}.witness: needs v·w_{i} = 0, F_{i}(v) = 0 and φ ≠ 0; "
-                               f"recomputed v·w = {fmt(dot(wit['v'], self.pt.W[i]))}, F = {F}, φ = {phi}")
+                               f"recomputed v·w = {fmt(vw)}, F = {F}, φ = {phi}")
         self.checked.append("escape neurons (Definition 4.1) re-derived")
 
     def check_radius(self) -> None:
         c, f = self.c, self.pt.f
-        rho_w: Any = INFINITY
-        norms = [sum((absolute(x) for x in xk), 0) for xk in self.pt.X]
-        for i in range(self.pt.I):
-            for k in range(self.pt.K):
-                if self.pt.sign[i][k] != 0:
-                    rho_w = minimum(rho_w, f.div(absolute(self.pt.z(i, k)), norms[k]))
+        rho_w = self.pt.rho_w()
         cs = [self.forms.analysis(i)[2] for i in range(self.pt.I)]
         rho_h: Any = INFINITY
         for ci in cs:

@@ -12,11 +12,9 @@ normals of rank ``r − 1`` (both orientations).
 """
 from __future__ import annotations
 
-import math
 from typing import Any, Callable, Iterator
 
 from exactland.checker.arith import INFINITY, absolute, dot, minimum, is_zero_vector
-from exactland.checker.point import Point
 
 
 class CheckerBudgetExceeded(Exception):
@@ -85,72 +83,27 @@ def kernels(M: list, r: int, div: Callable[[Any, Any], Any],
 class Forms:
     """The forms ``φ_ji`` and ``F_i`` of every neuron, and their ray analysis."""
 
-    def __init__(self, pt: Point, budget: int) -> None:
+    def __init__(self, pt: Any, budget: int) -> None:
         self.pt = pt
         self.budget, self.used = budget, 0
         self._reps: dict[int, tuple] = {}
-        self._forms: dict[tuple, tuple] = {}
+        self._F: dict[int, tuple] = {}
         self._ana: dict[int, tuple] = {}
 
-    def kink_form(self, kinks: tuple) -> tuple[list, list, list]:
-        """(lines, Σ_k coef_kj x_k, γ_j) of a kink set; shared by equal kink sets."""
-        if kinks in self._forms:
-            return self._forms[kinks]
-        f, J, diff = self.pt.f, self.pt.J, self.pt.ap - self.pt.am
-        lines: list = []
-        index: dict = {}  # rational mode only: fmpq and RealAlg need not hash alike
-        lin: list = [[0] * self.pt.d for _ in range(J)]
-        gam: list[list] = [[] for _ in range(J)]
-        for k in kinks:
-            x = self.pt.X[k]
-            p = next((t for t, a in enumerate(x) if a != 0), None)
-            if p is None:
-                continue
-            lam = x[p]
-            n = tuple(f.div(a, lam) for a in x)
-            l = self.find(lines, index, n)
-            if l == len(lines):
-                index[n] = l
-                lines.append(n)
-                for g in gam:
-                    g.append(0)
-            for j in range(J):
-                e = self.pt.E[k][j]
-                if e != 0:  # rho(t) = a⁻t + (a⁺−a⁻)max(t,0); max(λt,0) = |λ|max(t,0) − [λ<0]|λ|t
-                    gam[j][l] += diff * e * absolute(lam)
-                    coef = self.pt.am * e + (diff * e if lam < 0 else 0)
-                    lin[j] = [a + coef * b for a, b in zip(lin[j], x)]
-        self._forms[kinks] = (lines, lin, gam)
-        return self._forms[kinks]
-
     def rep(self, i: int) -> tuple[list, list, list]:
-        """(lines, ℓ_j, γ_j) of the φ_ji of neuron i, ℓ projected on w_i^⊥."""
+        """(lines, ℓ_j, γ_j) of the φ_ji of neuron i (the point's :meth:`form`)."""
         if i not in self._reps:
-            lines, lin, gam = self.kink_form(tuple(self.pt.K0[i]))
-            ell = [[a + b for a, b in zip(self.pt.D[i][j], lin[j])] for j in range(self.pt.J)]
-            w = self.pt.W[i]
-            ww = dot(w, w)
-            for j in range(self.pt.J):
-                s = dot(ell[j], w)
-                if ww != 0 and s != 0:
-                    s = self.pt.f.div(s, ww)
-                    ell[j] = [a - s * b for a, b in zip(ell[j], w)]
-            self._reps[i] = (lines, ell, gam)
+            self._reps[i] = self.pt.form(i)
         return self._reps[i]
 
-    def find(self, lines: list, index: dict, n: tuple) -> int:
-        """Position of line ``n`` in ``lines`` (``len(lines)`` when new)."""
-        if not self.pt.f.algebraic:
-            return index.get(n, len(lines))
+    def find(self, lines: list, n: tuple) -> int:
+        """Position of line ``n`` in ``lines`` (``len(lines)`` when new; fmpq and
+        RealAlg need not hash alike, so lines are compared, not hashed)."""
         return next((l for l, m in enumerate(lines) if all(a == b for a, b in zip(m, n))), len(lines))
 
     def show(self, n: tuple) -> list:
-        """A kink line as the schema writes it: a primitive integer vector."""
-        if self.pt.f.algebraic:
-            return list(n)
-        ints, _ = self.pt.f.clear(list(n))
-        g = math.gcd(*ints)
-        return [a // g for a in ints]
+        """A kink line as the schema writes it (rational: its primitive integer vector)."""
+        return list(n)
 
     def spend(self, n: int) -> None:
         if self.used + n > self.budget:
@@ -158,11 +111,16 @@ class Forms:
         self.used += n
 
     def F_form(self, i: int) -> tuple[list, list]:
-        """(ℓ, γ) of F_i = Σ_j h_ji φ_ji."""
-        lines, ell, gam = self.rep(i)
-        h = self.pt.hcol(i)
-        return ([sum((h[j] * ell[j][t] for j in range(self.pt.J)), 0) for t in range(self.pt.d)],
-                [sum((h[j] * gam[j][l] for j in range(self.pt.J)), 0) for l in range(len(lines))])
+        """(ℓ, γ) of F_i = Σ_j h_ji φ_ji, up to a positive factor."""
+        if i not in self._F:
+            lines, ell, gam = self.rep(i)
+            if not self.pt.f.algebraic and not any(map(any, ell)) and not any(map(any, gam)):
+                self._F[i] = ([0] * self.pt.d, [0] * len(lines))  # integer forms, all zero
+            else:
+                h = self.pt.hcol_scaled(i)
+                self._F[i] = ([sum((a * b for a, b in zip(h, col)), 0) for col in zip(*ell)],
+                              [sum((a * b for a, b in zip(h, col)), 0) for col in zip(*gam)])
+        return self._F[i]
 
     def analysis(self, i: int) -> tuple[bool, bool, Any]:
         """(F_i ≥ 0 on T_i, escape: ∃v F_i(v)=0≠φ_ji(v), c_i) — c_i is 0 for escape."""

@@ -57,7 +57,14 @@ def fraction_text(q: Fraction) -> str:
     return f"{int_text(q.numerator)}/{int_text(q.denominator)}"
 
 
+#: Python number syntax that is not an exact decimal: digit separators, 0x/0o/0b prefixes.
+_NOT_DECIMAL = re.compile(r"_|(?<![0-9A-Za-z.])0[xXoObB]")
+
+
 def algebraic_from_text(text: str, where: str) -> Any:
+    if not text.isascii() or _NOT_DECIMAL.search(text):
+        raise CFE(f"{show_value(text)} is not an exact decimal, fraction or algebraic expression "
+                  "(ASCII digits only, no digit separators or base prefixes)", where)
     try:
         from exactland.exact.scalars import parse_exact
     except ImportError as exc:  # pragma: no cover - depends on the install

@@ -1,9 +1,11 @@
 """Reading a certificate: its JSON structure, shapes and exact numbers.
 
 Every field is parsed by a small parser that names the field on failure
-(:class:`~exactland.errors.CertificateFormatError`).  Numbers are parsed twice:
-first to see whether every number is a plain rational (then
-:class:`fractions.Fraction` is used), else with ``exactland.exact.scalars.parse_exact``.
+(:class:`~exactland.errors.CertificateFormatError`).  Numbers are read as
+rationals (:class:`fractions.Fraction`; matrices in bulk as
+:class:`~exactland.checker.qarray.QArray`); at the first number that is not a
+plain rational the certificate is read again with
+``exactland.exact.scalars.parse_exact`` (exact algebraic numbers).
 """
 from __future__ import annotations
 
@@ -17,6 +19,7 @@ from exactland.checker.arith import INFINITY, Field
 from exactland.checker.numtext import (
     RATIONAL, algebraic_from_text, digest_text, fraction_from_text, int_text, show_value,
 )
+from exactland.checker.qarray import QArray, read_matrix
 
 FORMAT = "exactland-certificate/2"
 _VERDICTS = ("not-stationary", "saddle", "type-1-minimum", "undecided")
@@ -51,6 +54,17 @@ def _only(obj: Any, where: str, keys: Any) -> None:
         if extra:
             raise CFE(f"unknown field(s) {', '.join(show_value(k) for k in extra[:5])}: the checker checks "
                       "or refuses every field", where or "certificate")
+
+
+def _without(obj: Any, key: str) -> Any:
+    return {k: v for k, v in obj.items() if k != key} if isinstance(obj, dict) else obj
+
+
+def _with_optional(out: dict, obj: dict, where: str, **parsers: Parser) -> dict:
+    """Add the optional fields of ``obj`` (None when absent; checked when present)."""
+    for k, fn in parsers.items():
+        out[k] = fn(obj[k], f"{where}.{k}") if k in obj else None
+    return out
 
 
 def _some_fields(obj: Any, where: str, **parsers: Parser) -> dict:
@@ -95,12 +109,27 @@ def _str(v: Any, w: str) -> str:
 _BOOL = _choice(True, False)
 
 
-class _Reader:
-    """Number parsers; ``conv`` turns a number string into a number."""
+class _NeedAlgebraic(Exception):
+    """Raised by the rational reader at a number that is not a plain rational."""
 
-    def __init__(self, conv: Callable[[str, str], Any], decimals: bool = False) -> None:
+
+def _rational(text: str, where: str) -> Any:
+    if not RATIONAL.fullmatch(text.strip()):
+        raise _NeedAlgebraic
+    return fraction_from_text(text, where)
+
+
+class _Reader:
+    """Number parsers; ``conv`` turns a number string into a number.
+
+    With ``bulk`` (rational certificates) a matrix is read into a
+    :class:`~exactland.checker.qarray.QArray`, otherwise into lists of rows.
+    """
+
+    def __init__(self, conv: Callable[[str, str], Any], decimals: bool = False, bulk: bool = False) -> None:
         self.conv = conv
         self.decimals = decimals
+        self.bulk = bulk
 
     def num(self, v: Any, where: str) -> Any:
         if isinstance(v, Decimal) and self.decimals and v.is_finite():
@@ -118,11 +147,58 @@ class _Reader:
         return _list(self.num, n)
 
     def mat(self, rows: int | None, cols: int | None) -> Parser:
-        def parse(v: Any, w: str) -> list:
-            if not isinstance(v, list) or not v or not isinstance(v[0], list) or not v[0]:
-                raise CFE("expected a non-empty matrix (list of rows)", w)
-            return _list(self.vec(cols or len(v[0])), rows)(v, w)
+        def parse(v: Any, w: str) -> Any:
+            n = _matrix_shape(v, w, rows, cols, self.bulk)
+            if not self.bulk:
+                return _list(self.vec(n), rows)(v, w)
+            flat = [x for row in v for x in row]
+            return read_matrix(flat, (len(v), n), lambda p: self.num(flat[p], f"{w}[{p // n}][{p % n}]"))
         return parse
+
+    def shaped(self, rows: int, cols: int) -> Parser:
+        """A matrix whose numbers are read later by :meth:`stack` (bulk), else now."""
+        def parse(v: Any, w: str) -> Any:
+            if not self.bulk:
+                return self.mat(rows, cols)(v, w)
+            _matrix_shape(v, w, rows, cols, True)
+            return v
+        return parse
+
+    def stack(self, mats: list, names: list) -> list:
+        """Read equally shaped matrices (from :meth:`shaped`) in one bulk pass."""
+        if not self.bulk or not mats:
+            return mats
+        r, c = len(mats[0]), len(mats[0][0])
+        per = r * c
+        flat = [x for m in mats for row in m for x in row]
+        q = read_matrix(flat, (len(mats) * r, c),
+                        lambda p: self.num(flat[p], f"{names[p // per]}[{p % per // c}][{p % c}]"))
+        return [QArray(q.num[a * r:(a + 1) * r], q.den[a * r:(a + 1) * r]) for a in range(len(mats))]
+
+    def rows(self, cols: int) -> Parser:
+        """A possibly empty list of vectors of length ``cols`` (a matrix when non-empty)."""
+        def parse(v: Any, w: str) -> Any:
+            return self.mat(None, cols)(v, w) if isinstance(v, list) and v else _list(self.vec(cols))(v, w)
+        return parse
+
+
+def _matrix_shape(v: Any, w: str, rows: int | None, cols: int | None, every_row: bool) -> int:
+    """Check a matrix's outer shape; returns its number of columns."""
+    if not isinstance(v, list) or not v or not isinstance(v[0], list) or not v[0]:
+        raise CFE("expected a non-empty matrix (list of rows)", w)
+    n = cols or len(v[0])
+    if every_row:
+        if rows is not None and len(v) != rows:
+            raise CFE(f"expected a list of length {rows}", w)
+        for a, row in enumerate(v):
+            if not isinstance(row, list) or len(row) != n:
+                raise CFE(f"expected a list of length {n}", f"{w}[{a}]")
+    return n
+
+
+def dims(m: Any) -> tuple[int, int]:
+    """(rows, columns) of a parsed matrix (a QArray or a list of rows)."""
+    return m.shape if isinstance(m, QArray) else (len(m), len(m[0]))
 
 
 def _problem(p: Any, rd: _Reader, strict: bool = True, where: str = "problem") -> dict:
@@ -132,11 +208,11 @@ def _problem(p: Any, rd: _Reader, strict: bool = True, where: str = "problem") -
     if strict:
         _only(p, where, ("activation", "X", "Y", "W", "H"))
     out = _some_fields(p, where, X=rd.mat(None, None))
-    K, d = len(out["X"]), len(out["X"][0])
+    K, d = dims(out["X"])
     if d < 2:
         raise CFE("input dimension d must be at least 2", f"{where}.X")
     out.update(_some_fields(p, where, Y=rd.mat(K, None), W=rd.mat(None, d)))
-    out.update(_some_fields(p, where, H=rd.mat(len(out["Y"][0]), len(out["W"]))))
+    out.update(_some_fields(p, where, H=rd.mat(dims(out["Y"])[1], dims(out["W"])[0])))
     act = _req(p, "activation", where) if strict else p.get("activation", p)  # files: slopes may be top level
     if strict:
         _only(act, f"{where}.activation", ("alpha_plus", "alpha_minus"))
@@ -148,13 +224,13 @@ def _neuron(i: int, sizes: tuple, rd: _Reader) -> Parser:
     K, d, J, I = sizes
     witness = _opt(lambda v, w: _fields(v, w, v=rd.vec(d), F=rd.num))
     escape_witness = _opt(lambda v, w: _fields(v, w, j=_int(0, J), v=rd.vec(d), F=rd.num, phi=rd.num))
-    tangential = _opt(lambda v, w: _fields(
-        v, w, method=_choice(*_METHODS), lines=_list(rd.vec(d)), nonnegative=_opt(_BOOL),
-        c=_opt(rd.num_inf), witness=witness))
+    tangential = _opt(lambda v, w: _with_optional(_fields(
+        _without(v, "lines"), w, method=_choice(*_METHODS), nonnegative=_opt(_BOOL),
+        c=_opt(rd.num_inf), witness=witness), v, w, lines=rd.rows(d)))
     escape = _opt(lambda v, w: _fields(v, w, is_escape=_BOOL, witness=escape_witness))
     return lambda v, w: _fields(
         v, w, index=_choice(i), kink_set=_list(_int(0, K)),
-        d=rd.mat(J, d), dL_dh=rd.vec(J), dL_dr_scaled=rd.num, tangential=tangential, escape=escape)
+        d=rd.shaped(J, d), dL_dh=rd.vec(J), dL_dr_scaled=rd.num, tangential=tangential, escape=escape)
 
 
 def _path(sizes: tuple, rd: _Reader) -> Parser:
@@ -183,7 +259,7 @@ def _structure(raw: Any, rd: _Reader) -> dict:
         raise CFE(f"expected {FORMAT!r}, got {show_value(fmt_)} (certificates of earlier formats: certify "
                   "the problem again)", "format")
     prob = _problem(_req(raw, "problem", ""), rd)
-    sizes = (len(prob["X"]), len(prob["X"][0]), len(prob["Y"][0]), len(prob["W"]))
+    sizes = dims(prob["X"]) + (dims(prob["Y"])[1], dims(prob["W"])[0])
     I = sizes[3]
     neurons = _list(lambda v, w: v, I)(_req(raw, "neurons", ""), "neurons")
     out = _fields(
@@ -196,28 +272,25 @@ def _structure(raw: Any, rd: _Reader) -> dict:
         reason=_opt(_str),
         budget=lambda v, w: _fields(v, w, limit=_int()))
     out["neurons"] = [_neuron(i, sizes, rd)(n, f"neurons[{i}]") for i, n in enumerate(neurons)]
+    ds = rd.stack([n["d"] for n in out["neurons"]], [f"neurons[{i}].d" for i in range(I)])
+    for n, d in zip(out["neurons"], ds):
+        n["d"] = d
     out["problem"] = prob
     return out
 
 
-def _two_pass(raw: Any, parse: Callable[[Any, _Reader], dict], decimals: bool) -> tuple[dict, Field]:
-    """Parse twice: first to see whether every number is a plain rational."""
-    irrational: list[str] = []
-
-    def probe(text: str, where: str) -> str:
-        if not RATIONAL.fullmatch(text.strip()):
-            irrational.append(text)
-        return text
-
-    parse(raw, _Reader(probe, decimals))
-    alg = bool(irrational)
-    out = parse(raw, _Reader(algebraic_from_text if alg else fraction_from_text, decimals))
-    return out, Field(alg)
+def _one_pass(raw: Any, parse: Callable[[Any, _Reader], dict], decimals: bool) -> tuple[dict, Field]:
+    """Parse with rational numbers (matrices in bulk); at the first number that
+    is not a plain rational, parse again with exact algebraic numbers."""
+    try:
+        return parse(raw, _Reader(_rational, decimals, bulk=True)), Field(False)
+    except _NeedAlgebraic:
+        return parse(raw, _Reader(algebraic_from_text, decimals)), Field(True)
 
 
 def parse_certificate(raw: Any) -> tuple[dict, Field]:
     """The parsed certificate (exact numbers) and the arithmetic it needs."""
-    cert, field = _two_pass(raw, _structure, decimals=False)
+    cert, field = _one_pass(raw, _structure, decimals=False)
     p = cert["problem"]
     if p["alpha_plus"] == p["alpha_minus"]:
         raise CFE("alpha_plus = alpha_minus is excluded", "problem.activation")
@@ -227,7 +300,7 @@ def parse_certificate(raw: Any) -> tuple[dict, Field]:
 def parse_problem(raw: Any) -> dict:
     """A user's problem file or dict (decimals allowed, extra fields such as a
     description ignored), parsed with the checker's own number readers."""
-    return _two_pass(raw, lambda v, rd: _problem(v, rd, strict=False, where="problem file"), decimals=True)[0]
+    return _one_pass(raw, lambda v, rd: _problem(v, rd, strict=False, where="problem file"), decimals=True)[0]
 
 
 def load_json_source(source: Any, what: str) -> Any:

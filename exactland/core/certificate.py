@@ -48,6 +48,8 @@ class NeuronReport:
     None).  ``method`` is None when the tangential condition was not needed
     (an earlier first-order test already refuted stationarity); then
     ``lines`` is empty and ``nonnegative``, ``c`` and the witnesses are None.
+    ``lines`` (the distinct kink lines) is not written to the certificate:
+    the checker recomputes them from the problem.
     """
 
     index: int
@@ -73,9 +75,8 @@ class NeuronReport:
             "d": [_vec(v) for v in self.d],
             "dL_dh": [to_str(x) for x in self.dL_dh],
             "dL_dr_scaled": to_str(self.dL_dr_scaled),
-            "tangential": None if self.method is None else {
+            "tangential": None if self.method is None else {  # the kink lines: recomputed by the checker
                 "method": self.method,
-                "lines": [_vec(n) for n in self.lines],
                 "nonnegative": self.nonnegative,
                 "c": to_text(self.c),
                 "witness": None if tw is None else {"v": _vec(tw[0]), "F": to_str(tw[1])},
