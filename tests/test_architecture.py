@@ -27,7 +27,7 @@ LAYERS = {
     "checker": 2,
     "core": 3,
     "builtin": 4, "testing": 4,
-    "taylor": 5, "embedding": 5, "dynamics": 5,
+    "taylor": 5, "embedding": 5, "dynamics": 5, "ncf": 5,
     "derivation": 6,
     "cli": 7,
     "__init__": 8, "__main__": 8,
