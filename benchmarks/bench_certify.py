@@ -1,18 +1,26 @@
 """Benchmark: exact certification vs. a float64 NumPy loss-plus-gradient.
 
-Run:  python benchmarks/bench_certify.py [--repeat N]
+Run:  python benchmarks/bench_certify.py [--repeat N] [--big] [--profile]
 
-Prints a table with the median wall time of ``exactland.core.classify`` on
+Prints a table with the median wall time of ``exactland.certify`` on
+
 (a) the 50-neuron, 5-sample network of Section 4.1.1 at two stationary points
-    (the origin, a saddle; and the zero-loss interpolant with each of its 5
-    neurons replicated 10 times, a type-1 minimum), and
-(b) a generated 1000-neuron, 200-sample, d = 10 stationary rational point
-    (``exactland.testing.instances.teacher_stationary_point``: 150 neurons on kinks,
-    100 dead, 50 zero, 10 unfittable samples), once as a saddle and once
-    without zero neurons (type-1 minimum, so the radius is computed),
+    (the origin, a saddle; the zero-loss interpolant with each of its 5
+    neurons replicated 10 times, a type-1 minimum);
+(b) generated stationary rational points of the teacher construction
+    (``exactland.testing.instances``: 70 % living, 15 % on a kink, 10 % dead,
+    5 % zero neurons, 10 unfittable samples), each once as a saddle (with zero
+    neurons) and once as a type-1 minimum (no zero neuron, so the radius is
+    computed), at 1000x200xd10, 4000x1000xd20 and, with ``--big``,
+    10000x2000xd40;
+
 together with the float64 evaluation of the same loss and full gradient, and
-the ratio of the two, all measured in one run. "cold" includes converting the
-problem's rationals to integer form (cached on the problem afterwards).
+the ratio of the two, all measured in one run. "cold" certifies a fresh copy
+of the problem, so it includes converting the rationals to integer form
+(cached on the problem afterwards). The 1000x200xd10 points come from
+``teacher_stationary_point`` itself; the larger ones from the same
+construction written with integer NumPy arrays (``teacher_fast``), because the
+pure-Python generator needs minutes there.
 """
 from __future__ import annotations
 
@@ -21,12 +29,14 @@ import statistics
 import time
 
 import numpy as np
+from flint import fmpq
 
 import exactland
 from exactland.builtin.examples import load_example
-from exactland.testing.instances import teacher_stationary_point
-from exactland.exact.scalars import to_float
+from exactland.core.activation import Activation
 from exactland.core.problem import Problem
+from exactland.exact.scalars import to_float
+from exactland.testing.instances import teacher_stationary_point
 
 
 def float_loss_grad(W: np.ndarray, H: np.ndarray, X: np.ndarray, Y: np.ndarray, ap: float, am: float):
@@ -58,40 +68,97 @@ def _fresh(p: Problem) -> Problem:
     return Problem(p.activation, p.X, p.Y, p.W, p.H)
 
 
-def cases() -> list[tuple[str, Problem]]:
+def _fmpq_matrix(num: np.ndarray, den: int) -> tuple[tuple[fmpq, ...], ...]:
+    return tuple(tuple(fmpq(int(v), den) for v in row) for row in num.tolist())
+
+
+def teacher_fast(seed: int, *, dim: int, n_samples: int, n_living: int, n_kink: int,
+                 n_dead: int, n_zero: int, n_unfit: int) -> Problem:
+    """The teacher construction of ``exactland.testing.instances`` in integer NumPy.
+
+    Inputs ``x = (x', 1)`` with ``x' ∈ [-1, 1]^(d-1)`` in steps of 1/100
+    (unfittable ones near ``-10·(1, …, 1)``), living ``w = (u, β)`` with
+    ``u ∈ {1/2, …, 9/2}``, kink neurons ``w = (u, −u·x'_k)``, dead ones negative
+    on every sample, zero neurons ``w = 0, h = 0``; targets are the teacher's
+    outputs on fitted samples. Everything is computed on integers (X over 100,
+    W over 200, h over 10), so the point is exactly the construction's.
+    """
+    rng = np.random.default_rng(seed)
+    nf, e = n_samples - n_unfit, dim - 1
+    Xp = np.concatenate([rng.integers(-100, 101, (nf, e)), -1000 + rng.integers(-50, 51, (n_unfit, e))])
+    Xn = np.concatenate([Xp, np.full((n_samples, 1), 100)], axis=1)  # X = Xn / 100
+    U = rng.integers(1, 10, (n_living + n_kink, e)) * 100  # u over 200
+    beta = rng.integers(-100, 101, n_living) * 2
+    ks = rng.integers(0, nf, n_kink)
+    kink_num = -(U[n_living:] * Xp[ks]).sum(axis=1)  # over 200*100
+    Wl = np.concatenate([U[:n_living] * 100, (beta * 100)[:, None]], axis=1)  # over 20000
+    Wk = np.concatenate([U[n_living:] * 100, kink_num[:, None]], axis=1)
+    Wd = np.concatenate([rng.integers(-3, 4, (n_dead, e)) * 20000,
+                         np.full((n_dead, 1), -(3 * 101 * e + 1) * 20000)], axis=1)
+    Wn = np.concatenate([Wl, Wk, Wd, np.zeros((n_zero, dim), dtype=np.int64)])  # W = Wn / 20000
+    hn = rng.choice([-1, 1], len(Wn)) * rng.integers(1, 21, len(Wn))
+    hn[len(Wn) - n_zero:] = 0
+    Z = Wn.astype(object) @ Xn.T.astype(object)  # over 2_000_000
+    out = (np.maximum(Z, 0) * hn.astype(object)[:, None]).sum(axis=0)  # over 20_000_000
+    if ((Z[: len(Wn) - n_zero, nf:] >= 0)).any():
+        raise RuntimeError("an unfittable sample is not inactive")
+    Y = [(fmpq(int(v), 20_000_000),) for v in out[:nf]]
+    Y += [(fmpq(int(s * m), 10),) for s, m in zip(rng.choice([-1, 1], n_unfit), rng.integers(1, 11, n_unfit))]
+    return Problem(Activation(fmpq(1), fmpq(0)), _fmpq_matrix(Xn, 100), tuple(Y),
+                   _fmpq_matrix(Wn, 20000), (tuple(fmpq(int(v), 10) for v in hn),))
+
+
+def _mix(n: int, K: int, d: int, zero: bool) -> dict[str, int]:
+    n_kink, n_dead = 15 * n // 100, 10 * n // 100
+    n_zero = 5 * n // 100 if zero else 0
+    return dict(dim=d, n_samples=K, n_living=n - n_kink - n_dead - n_zero, n_kink=n_kink,
+                n_dead=n_dead, n_zero=n_zero, n_unfit=10)
+
+
+def cases(big: bool) -> list[tuple[str, Problem]]:
     origin = load_example("origin-saddle")
     origin50 = origin.with_params([[0, 0]] * 50, [[0] * 50])
     interp = load_example("interpolating-minimum")
     W = [row for row in interp.W for _ in range(10)]
     H = [[h / 10 for h in interp.H[0] for _ in range(10)]]
-    interp50 = interp.with_params(W, H)
-    big = dict(dim=10, n_samples=200, n_living=700, n_kink=150, n_dead=100, n_unfit=10)
-    saddle = teacher_stationary_point(0, n_zero=50, **big).problem
-    minimum = teacher_stationary_point(0, n_zero=0, **{**big, "n_living": 750}).problem
-    return [
+    out = [
         ("(a) Sec. 4.1.1 origin, 50 neurons", origin50),
-        ("(a) Sec. 4.1.1 interpolant x10, 50 neurons", interp50),
-        ("(b) teacher 1000x200xd10, saddle", saddle),
-        ("(b) teacher 1000x200xd10, type-1 min", minimum),
+        ("(a) Sec. 4.1.1 interpolant x10, 50 neurons", interp.with_params(W, H)),
     ]
+    for zero, kind in ((True, "saddle"), (False, "type-1 min")):
+        out.append((f"(b) teacher 1000x200xd10, {kind}", teacher_stationary_point(0, **_mix(1000, 200, 10, zero)).problem))
+    sizes = [(4000, 1000, 20)] + ([(10000, 2000, 40)] if big else [])
+    for n, K, d in sizes:
+        for zero, kind in ((True, "saddle"), (False, "type-1 min")):
+            out.append((f"(b) teacher {n}x{K}xd{d}, {kind}", teacher_fast(0, **_mix(n, K, d, zero))))
+    return out
 
 
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--repeat", type=int, default=7)
+    ap.add_argument("--big", action="store_true", help="also 10000x2000xd40")
+    ap.add_argument("--profile", action="store_true", help="cProfile one cold certify per case")
     args = ap.parse_args()
     print(f"{'case':44s} {'verdict':15s} {'certify ms':>10s} {'cold ms':>9s} {'float64 ms':>10s} {'ratio':>7s}")
-    for name, p in cases():
+    for name, p in cases(args.big):
         cert = exactland.certify(p)
-        warm = _median(lambda: exactland.certify(p), args.repeat)
-        cold = _median(lambda: exactland.certify(_fresh(p)), max(3, args.repeat // 2))
+        rep = args.repeat if p.n_neurons <= 4000 else max(1, args.repeat // 3)
+        warm = _median(lambda: exactland.certify(p), rep)
+        cold = _median(lambda: exactland.certify(_fresh(p)), max(1, rep // 2))
         W, H, X, Y = _arr(p.W), _arr(p.H), _arr(p.X), _arr(p.Y)
         a_p, a_m = to_float(p.activation.alpha_plus), to_float(p.activation.alpha_minus)
-        flt = _median(lambda: float_loss_grad(W, H, X, Y, a_p, a_m), max(args.repeat, 50))
+        flt = _median(lambda: float_loss_grad(W, H, X, Y, a_p, a_m), max(args.repeat, 20))
         print(
             f"{name:44s} {cert.verdict.value:15s} {warm * 1e3:10.1f} {cold * 1e3:9.1f} "
-            f"{flt * 1e3:10.3f} {warm / flt:7.0f}"
+            f"{flt * 1e3:10.3f} {warm / flt:7.1f}", flush=True
         )
+        if args.profile:
+            import cProfile
+            import pstats
+            q = _fresh(p)
+            cProfile.runctx("exactland.certify(q)", globals(), {"q": q, "exactland": exactland}, "/tmp/prof")
+            pstats.Stats("/tmp/prof").sort_stats("cumulative").print_stats(25)
 
 
 if __name__ == "__main__":

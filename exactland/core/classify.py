@@ -23,7 +23,8 @@ from flint import fmpq
 
 from exactland.core.certificate import Certificate, NeuronReport, RadiusConstants, Verdict
 from exactland.core.escape import UNBOUNDED, EscapeAnalysis, escape_analysis
-from exactland.core.kinks import NeuronData, neuron_data
+from exactland.core.bulk import NeuronTable, QuietReports
+from exactland.core.kinks import NeuronData
 from exactland.exact.linalg import dot
 from exactland.core.network import Evaluation, evaluate
 from exactland.exact.scalars import sign
@@ -79,17 +80,16 @@ def _second_order_descent(
 
 
 def _ascent(
-    ev: Evaluation, nds: list[NeuronData], escapes: dict[int, EscapeAnalysis]
+    ev: Evaluation, nds: NeuronTable, escapes: dict[int, EscapeAnalysis]
 ) -> PathWitness | None:
     """An ascent path: along ``h_0i`` where some rho(w_i·x_k) != 0 (Theorem D.1),
     else along an escape witness with ``Δh = +φ(v)``."""
     p = ev.problem
     J = p.n_outputs
-    for nd in nds:
-        if any(ev.rho(nd.index, k) != 0 for k in range(p.n_samples)):
-            path = neuron_path(ev, nd.index, _unit(J, 0, fmpq(1)), (fmpq(0),) * p.dim, "ascent")
-            if path is not None:
-                return path
+    for i in ev.activating_neurons():
+        path = neuron_path(ev, i, _unit(J, 0, fmpq(1)), (fmpq(0),) * p.dim, "ascent")
+        if path is not None:
+            return path
     for i, ea in escapes.items():
         for _, v, _ in ea.witnesses:
             g = tuple(phi(v) for phi in nds[i].phi)
@@ -126,7 +126,7 @@ def _min_unbounded(a: Any, b: Any) -> Any:
     return a if a <= b else b
 
 
-def certify(problem: Problem, *, budget: int = DEFAULT_BUDGET) -> Certificate:
+def certify(problem: Problem, *, budget: int = DEFAULT_BUDGET, bulk: bool = True) -> Certificate:
     """Classify ``problem``'s point exactly and return the certificate.
 
     Parameters
@@ -136,6 +136,10 @@ def certify(problem: Problem, *, budget: int = DEFAULT_BUDGET) -> Certificate:
     budget : int, default 200000
         Maximal number of subsets examined by the general ray enumeration
         (docs/mathematics.md, the tangential decision); exceeding it yields ``undecided`` with the reason.
+    bulk : bool, default True
+        Settle the quiet neurons (no kink sample, every ``d_ji = 0``) in one
+        vectorised pass (:mod:`exactland.core.bulk`). False forces the
+        per-neuron path for every neuron; the certificate is the same.
 
     Returns
     -------
@@ -167,43 +171,80 @@ def certify(problem: Problem, *, budget: int = DEFAULT_BUDGET) -> Certificate:
     """
     ev = evaluate(problem)
     bud = Budget(budget)
-    nds = _all_neuron_data(ev)
-    shared = _ZeroNeuronMemo()
-    out = _gradient_refutation(ev, nds)
-    tans: list[TangentialAnalysis | None] = [None] * len(nds)
-    if out is None:  # cheap tests first: the tangential analyses only when ∂L/∂h = 0
-        for nd in nds:
-            tans[nd.index] = t = shared.get(nd, "tan", lambda nd=nd: tangential_analysis(nd, bud))
-            if t.nonnegative is False:
-                out = _tangential_refutation(ev, nd, t)
-                break
-    if out is None and any(t is not None and t.nonnegative is None for t in tans):
-        bad = [nd.index for nd, t in zip(nds, tans) if t is not None and t.nonnegative is None]
+    tab = NeuronTable(ev, bulk)
+    out = _gradient_refutation(ev, tab)
+    tans, bad = _tangential_stage(ev, tab, bud) if out is None else ({}, -1)
+    reached = len(tab) if bad is None else bad + 1  # neurons below it had condition 3 examined
+    if out is None and bad is not None:
+        out = _tangential_refutation(ev, tab[bad], tans[bad])
+    if out is None and any(t.nonnegative is None for t in tans.values()):
+        bad = sorted(i for i, t in tans.items() if t.nonnegative is None)
         out = _Outcome(Verdict.UNDECIDED, None, reason=(
             f"budget of {budget} subset evaluations exhausted while deciding the "
             f"tangential condition (Definition 3.3) of neuron(s) {bad[:10]}: their "
             "kink normals are linearly dependent; raise --budget"))
-    escapes: dict[int, EscapeAnalysis] = {}
+    escapes: dict[int, EscapeAnalysis] | None = None
     if out is None:
-        for nd, t in zip(nds, tans):
-            escapes[nd.index] = shared.get(nd, "esc", lambda nd=nd, t=t: escape_analysis(nd, t))
-        out = _second_order(ev, nds, escapes)
+        escapes = _escape_stage(tab, tans)
+        out = _second_order(ev, tab, escapes)
     return Certificate(
         problem=problem,
         verdict=out.verdict,
         loss=ev.loss,
         stationary=out.stationary,
-        escape_neurons=tuple(i for i, ea in sorted(escapes.items()) if ea.is_escape),
+        escape_neurons=tuple(i for i, ea in sorted((escapes or {}).items()) if ea.is_escape),
         radius=out.radius,
         radius_constants=out.constants,
         local_maximum_possible=not ev.activates(),
         global_minimum=ev.loss == 0,
-        neurons=tuple(_report(nd, t, escapes.get(nd.index)) for nd, t in zip(nds, tans)),
+        neurons=_reports(tab, tans, reached, escapes),
         descent=out.descent,
         ascent=out.ascent,
         reason=out.reason,
         budget_limit=budget,
         budget_used=bud.used,
+    )
+
+
+def _tangential_stage(
+    ev: Evaluation, tab: NeuronTable, bud: Budget
+) -> tuple[dict[int, TangentialAnalysis], int | None]:
+    """Condition 3 of Definition 3.3, neuron by neuron in index order.
+
+    Returns the analyses of the non-quiet neurons examined (quiet ones are
+    ``"zero-form"``) and the first neuron with ``F_i(v) < 0``, which ends the
+    examination, or None.
+    """
+    shared = _ZeroNeuronMemo()
+    tans: dict[int, TangentialAnalysis] = {}
+    for i in tab.loud():
+        nd = tab[i]
+        tans[i] = t = shared.get(nd, tab.is_zero(i), "tan", lambda nd=nd: tangential_analysis(nd, bud))
+        if t.nonnegative is False:
+            return tans, i
+    return tans, None
+
+
+def _escape_stage(tab: NeuronTable, tans: dict[int, TangentialAnalysis]) -> dict[int, EscapeAnalysis]:
+    """Definition 4.1 for every non-quiet neuron (quiet ones are no escape neurons)."""
+    shared = _ZeroNeuronMemo()
+    out: dict[int, EscapeAnalysis] = {}
+    for i, t in tans.items():
+        nd = tab[i]
+        out[i] = shared.get(nd, tab.is_zero(i), "esc", lambda nd=nd, t=t: escape_analysis(nd, t))
+    return out
+
+
+def _reports(tab: NeuronTable, tans: dict[int, TangentialAnalysis], reached: int,
+             escapes: dict[int, EscapeAnalysis] | None) -> tuple[NeuronReport, ...]:
+    """One report per neuron: quiet ones in bulk, the others from their analyses."""
+    p = tab.ev.problem
+    quiet = QuietReports(p.n_outputs, p.dim)
+    esc = escapes or {}
+    return tuple(
+        quiet.report(i, i < reached, escapes is not None) if q
+        else _report(tab[i], tans.get(i), esc.get(i))
+        for i, q in enumerate(tab.quiet.tolist())
     )
 
 
@@ -220,24 +261,6 @@ class _Outcome:
     reason: str | None = None
 
 
-def _all_neuron_data(ev: Evaluation) -> list[NeuronData]:
-    """Per-neuron data; zero neurons with equal h share theirs (every sample is a kink)."""
-    problem = ev.problem
-    arrangements: dict[tuple[int, ...], Any] = {}
-    plain = ev.plain_neurons().tolist()
-    zeros: dict[Any, NeuronData] = {}
-    nds: list[NeuronData] = []
-    for i in range(problem.n_neurons):
-        if all(c == 0 for c in problem.W[i]):
-            h = problem.h_column(i)
-            if h not in zeros:
-                zeros[h] = neuron_data(ev, i, arrangements)
-            nds.append(replace(zeros[h], index=i))
-        else:
-            nds.append(neuron_data(ev, i, arrangements, plain[i]))
-    return nds
-
-
 class _ZeroNeuronMemo:
     """Zero neurons (w = 0) with equal h share every analysis; compute it once.
 
@@ -247,8 +270,9 @@ class _ZeroNeuronMemo:
     def __init__(self) -> None:
         self._memo: dict[Any, Any] = {}
 
-    def get(self, nd: NeuronData, tag: str, fn: Callable[[], Any]) -> Any:
-        if not nd.is_zero:
+    def get(self, nd: NeuronData, is_zero: bool, tag: str, fn: Callable[[], Any]) -> Any:
+        """``fn()``, computed once per ``(tag, h)`` for zero neurons."""
+        if not is_zero:
             return fn()
         key = (tag, nd.h)
         if key not in self._memo:
@@ -256,16 +280,19 @@ class _ZeroNeuronMemo:
         return self._memo[key]
 
 
-def _gradient_refutation(ev: Evaluation, nds: list[NeuronData]) -> _Outcome | None:
+def _gradient_refutation(ev: Evaluation, tab: NeuronTable) -> _Outcome | None:
     """Definition 3.3, condition 1: a nonzero ``∂L/∂h_ji`` (eq. 4) gives
     ``not-stationary`` with a first-order descent along ``−sgn·h_ji``."""
     problem, J = ev.problem, ev.problem.n_outputs
-    grad = next(((j, nd) for nd in nds for j in range(J) if nd.dL_dh[j] != 0), None)
+    if tab.bulk:
+        grad = ev.first_nonzero_gradient()
+    else:
+        grad = next(((i, j) for i in range(len(tab)) for j in range(J) if tab[i].dL_dh[j] != 0), None)
     if grad is None:
         return None
-    j, nd = grad
-    dh = _unit(J, j, fmpq(-sign(nd.dL_dh[j])))
-    descent = neuron_path(ev, nd.index, dh, (fmpq(0),) * problem.dim, "descent")
+    i, j = grad
+    dh = _unit(J, j, fmpq(-sign(ev.dL_dh(j, i))))
+    descent = neuron_path(ev, i, dh, (fmpq(0),) * problem.dim, "descent")
     return _Outcome(Verdict.NOT_STATIONARY, False, descent=descent)
 
 
@@ -278,15 +305,15 @@ def _tangential_refutation(ev: Evaluation, nd: NeuronData, t: TangentialAnalysis
     return _Outcome(Verdict.NOT_STATIONARY, False, descent=descent)
 
 
-def _second_order(ev: Evaluation, nds: list[NeuronData], escapes: dict[int, EscapeAnalysis]) -> _Outcome:
+def _second_order(ev: Evaluation, nds: NeuronTable, escapes: dict[int, EscapeAnalysis]) -> _Outcome:
     """A stationary point: type-1 minimum with its radius (no escape neuron),
     saddle (an exact second-order descent) or undecided (Appendix F.2.1)."""
     J = ev.problem.n_outputs
     esc = [i for i, ea in escapes.items() if ea.is_escape]
     if not esc:
-        cs = tuple(escapes[i].c for i in range(ev.problem.n_neurons))
+        cs = tuple(escapes[i].c if i in escapes else UNBOUNDED for i in range(ev.problem.n_neurons))
         rho_h: Any = UNBOUNDED
-        for c in cs:
+        for c in (ea.c for ea in escapes.values()):
             if c is not UNBOUNDED:
                 rho_h = _min_unbounded(rho_h, c / J)
         rho_w = _rho_w(ev)

@@ -117,6 +117,23 @@ class Evaluation:
             mask &= (Dj == 0).all(axis=1)
         return mask
 
+    def zero_neurons(self) -> np.ndarray:
+        """Boolean mask of the neurons with ``w_i = 0``."""
+        Wn = self.problem.scaled[1][0]
+        return np.asarray(Wn == 0, dtype=bool).all(axis=1)
+
+    def first_nonzero_gradient(self) -> tuple[int, int] | None:
+        """The first ``(i, j)`` (neuron-major) with ``∂L/∂h_ji != 0``, or None."""
+        nz = np.flatnonzero(np.asarray(self._dldh != 0, dtype=bool))
+        if nz.size == 0:
+            return None
+        i, j = divmod(int(nz[0]), self._dldh.shape[1])
+        return i, j
+
+    def activating_neurons(self) -> list[int]:
+        """Neurons ``i`` with some ``rho(w_i·x_k) != 0``, in order."""
+        return np.flatnonzero(np.asarray(self._rho != 0, dtype=bool).any(axis=1)).tolist()
+
     def activates(self) -> bool:
         """True iff some ``rho(w_i·x_k) != 0`` (the hypothesis of Theorem D.1)."""
         act = self.problem.activation
@@ -240,7 +257,8 @@ def _d_vectors(Sl: np.ndarray, En: np.ndarray, ed: Sequence[int], Xn: np.ndarray
     D = []
     dldh = np.empty((I, J), dtype=object)
     for j in range(J):
-        Dj = matmul(elementwise_mul(Sl, Ef[:, j][None, :], ints), Xn, ints)
+        nz = np.flatnonzero(np.asarray(Ef[:, j] != 0, dtype=bool))  # samples with e_kj = 0 add nothing
+        Dj = matmul(elementwise_mul(Sl[:, nz], Ef[nz, j][None, :], ints), Xn[nz], ints)
         D.append(Dj)
         prod = elementwise_mul(Wn, Dj, ints)
         if prod.dtype != object and not fits_int64(prod.shape[1] * max_abs(prod)):

@@ -27,7 +27,7 @@ from functools import cached_property
 from itertools import combinations
 from typing import Any, Iterator, Sequence
 
-from flint import fmpq
+from flint import fmpq, fmpz_mat
 
 from exactland.errors import BudgetExceeded
 from exactland.exact.linalg import canonical_line, dot, nullspace, rref
@@ -95,6 +95,10 @@ class Arrangement:
         """Indices of lines forming a basis of ``span(n_l)``."""
         if not self.lines:
             return ()
+        ints = _integer_columns(self.lines, self.dim)
+        if ints is not None:  # pivots of the fraction-free rref are those of the rref
+            rows = fmpz_mat(ints).rref()[0].tolist()
+            return tuple(next(c for c, x in enumerate(row) if x != 0) for row in rows if any(row))
         cols = [[n[c] for n in self.lines] for c in range(self.dim)]
         return tuple(rref(cols, len(self.lines))[1])
 
@@ -119,6 +123,13 @@ class Arrangement:
         return self.rank == len(self.lines)
 
 
+def _integer_columns(lines: Sequence[Vector], dim: int) -> list[list[int]] | None:
+    """The d×m matrix of integer-valued ``fmpq`` lines as Python ints, else None."""
+    if not all(type(c) is fmpq and c.q == 1 for n in lines for c in n):
+        return None
+    return [[int(n[c].p) for n in lines] for c in range(dim)]
+
+
 def arrangement(
     normals: Sequence[Vector], dim: int, one: Any
 ) -> tuple[Arrangement, list[tuple[int, Any] | None]]:
@@ -141,7 +152,7 @@ def arrangement(
 
     Examples
     --------
-    >>> from flint import fmpq
+    >>> from flint import fmpq, fmpz_mat
     >>> arr, asg = arrangement([(fmpq(1), fmpq(2)), (fmpq(-2), fmpq(-4))], 2, fmpq(1))
     >>> arr.lines, asg, arr.lineality
     (((1, 2),), [(0, 1), (0, -2)], ((-2, 1),))
@@ -175,7 +186,7 @@ class PLForm:
 
     Examples
     --------
-    >>> from flint import fmpq
+    >>> from flint import fmpq, fmpz_mat
     >>> f = PLForm((fmpq(0), fmpq(-1)), (fmpq(2),), ((fmpq(1), fmpq(0)),))
     >>> f((fmpq(1), fmpq(1))), f((fmpq(-1), fmpq(1)))
     (1, -1)
@@ -212,7 +223,7 @@ def project_tangent(v: Sequence[Any], w: Sequence[Any]) -> Vector:
 
     Examples
     --------
-    >>> from flint import fmpq
+    >>> from flint import fmpq, fmpz_mat
     >>> project_tangent((fmpq(1), fmpq(1)), (fmpq(1), fmpq(0)))
     (0, 1)
     """
@@ -293,7 +304,7 @@ def extreme_rays(arr: Arrangement, budget: Budget) -> Iterator[Vector]:
 
     Examples
     --------
-    >>> from flint import fmpq
+    >>> from flint import fmpq, fmpz_mat
     >>> arr, _ = arrangement([(fmpq(1), fmpq(0)), (fmpq(0), fmpq(1)), (fmpq(1), fmpq(1))], 2, fmpq(1))
     >>> sorted(extreme_rays(arr, Budget(100)))
     [(-1, 0), (-1, 1), (0, -1), (0, 1), (1, -1), (1, 0)]
@@ -339,7 +350,7 @@ def generic_nonzero_point(form: PLForm, arr: Arrangement) -> Vector | None:
 
     Examples
     --------
-    >>> from flint import fmpq
+    >>> from flint import fmpq, fmpz_mat
     >>> arr, asg = arrangement([(fmpq(1), fmpq(0)), (fmpq(0), fmpq(1)), (fmpq(1), fmpq(1))], 2, fmpq(1))
     >>> f = PLForm((fmpq(0), fmpq(0)), (fmpq(1), fmpq(1), fmpq(-1)), arr.lines)
     >>> v = generic_nonzero_point(f, arr); f(v) != 0

@@ -34,7 +34,7 @@ def max_abs(a: np.ndarray) -> int:
         return 0
     if a.dtype == object:
         return max(abs(int(x)) for x in a.flat)
-    return int(np.abs(a).max())
+    return max(-int(a.min()), int(a.max()))  # Python ints: no int64 overflow, no temporary
 
 
 def fits_int64(bound: int) -> bool:
@@ -72,21 +72,28 @@ def int_array(values: Sequence[int]) -> np.ndarray:
 
 
 def int_rows(m: Sequence[Sequence[Any]]) -> tuple[np.ndarray, list[int]]:
-    """Rational matrix → (integer numerators, per-row denominators)."""
-    nums: list[list[int]] = []
-    dens: list[int] = []
-    for row in m:
-        den = 1
-        for x in row:
-            den = lcm(den, int(x.q))
-        dens.append(den)
-        nums.append([int(x.p) * (den // int(x.q)) for x in row])
-    flat = [abs(v) for r in nums for v in r]
-    dtype = np.int64 if (not flat or max(flat) < LIMIT) else object
-    arr = np.array(nums, dtype=dtype)
-    if arr.ndim == 1:
-        arr = arr.reshape(len(nums), 0)
-    return arr, dens
+    """Rational matrix → (integer numerators, per-row denominators).
+
+    The row denominators are ``lcm`` of the row's entry denominators (one C
+    call per row); the numerators ``p·(D_r/q)`` are computed on whole int64
+    arrays when a bound proves they fit, else with Python integers.
+    """
+    rows = len(m)
+    cols = len(m[0]) if rows else 0
+    flat = [x for row in m for x in row]
+    P = [int(x.p) for x in flat]
+    Q = [int(x.q) for x in flat]
+    dens = [lcm(*Q[r * cols:(r + 1) * cols]) for r in range(rows)]
+    pmax = max(map(abs, P), default=0)
+    if max(dens, default=1) < LIMIT and pmax < LIMIT:
+        q = np.array(Q, dtype=np.int64).reshape(rows, cols)
+        mult = np.array(dens, dtype=np.int64)[:, None] // q  # exact: q divides D_r
+        if fits_int64(pmax * max_abs(mult)):
+            return np.array(P, dtype=np.int64).reshape(rows, cols) * mult, dens
+    nums = [[P[r * cols + c] * (dens[r] // Q[r * cols + c]) for c in range(cols)] for r in range(rows)]
+    big = [abs(v) for r in nums for v in r]
+    arr = np.array(nums, dtype=np.int64 if (not big or max(big) < LIMIT) else object)
+    return arr.reshape(rows, cols), dens
 
 
 def object_rows(m: Sequence[Sequence[Any]]) -> tuple[np.ndarray, list[int]]:
