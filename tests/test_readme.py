@@ -17,7 +17,7 @@ ROOT = pathlib.Path(__file__).resolve().parents[1]
 DOCS = [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md")), ROOT / "proofs_check" / "ERRATA.md"]
 LINK = re.compile(r"\[[^\]]*\]\(([^)\s]+)\)")
 #: commands whose transcripts are checked (fast and deterministic)
-CHECKED = ("certify", "check", "examples")
+CHECKED = ("certify", "check", "examples", "ncf")
 
 
 @pytest.mark.parametrize("doc", DOCS, ids=lambda p: str(p.relative_to(ROOT)))

@@ -21,6 +21,7 @@ import json
 import pathlib
 from typing import Any
 
+from exactland.errors import InputError
 from exactland.cli.common import EXIT_OK, add_problem_source, load_problem
 
 __all__ = ["register"]
@@ -99,9 +100,13 @@ def _compare_run(args: argparse.Namespace) -> int:
             continue
         step, res = snap_at(run, f"plateau-{pl.index}", seed)
         if res.problem is None:
-            rows.append({"plateau": pl.index, "note": "snap failed"})
+            rows.append({"plateau": pl.index, "note": "no exact stationary point found near the plateau"})
             continue
-        ncf = ncf_of(res.problem)
+        try:
+            ncf = ncf_of(res.problem)
+        except InputError as exc:
+            rows.append({"plateau": pl.index, "note": f"not predicted: {exc.message} (rational points only)"})
+            continue
         eta = step_on_L(repr(run.config.lr), run.config.loss, ncf)
         pts = [kkt_dict(p, eta) for p in kkt_points(ncf)]
         i, u, h, sigma = _grower(run, seed, step, pl.end)
@@ -115,12 +120,13 @@ def _compare_run(args: argparse.Namespace) -> int:
                      "verdict": res.verdict, "grower": i, "grower_h_sign": hs,
                      "angle_to_nearest_kkt_deg": min(angs) if angs else None,
                      "nearest_kkt": best, "sigma": sigma, "measured_length": pl.end - pl.start,
-                     "predicted_length": pred, "kkt": pts})
+                     "predicted_length": pred,
+                     "fitted_constant": None if not pred else (pl.end - pl.start) / pred, "kkt": pts})
     if args.json:
         print(json.dumps({"run": str(args.problem), "seed_index": seed, "plateaus": rows}, indent=1))
         return EXIT_OK
     print(f"{'plateau':>7} {'steps':>17} {'verdict':>14} {'neuron':>6} {'angle':>8} "
-          f"{'kkt value':>10} {'sigma':>9} {'measured':>9} {'predicted':>9}")
+          f"{'kkt value':>10} {'sigma':>9} {'measured':>9} {'predicted':>9} {'ratio':>6}")
     for r in rows:
         if "note" in r:
             print(f"{r['plateau']:>7} {r['note']}")
@@ -129,5 +135,8 @@ def _compare_run(args: argparse.Namespace) -> int:
         pred = "-" if r["predicted_length"] is None else f"{r['predicted_length']:.0f}"
         print(f"{r['plateau']:>7} {r['start']:>8}-{r['end']:<8} {str(r['verdict']):>14} {r['grower']:>6} "
               f"{r['angle_to_nearest_kkt_deg']:8.3f} {b['value_float']:10.4g} {r['sigma']:9.2e} "
-              f"{r['measured_length']:>9} {pred:>9}")
+              f"{r['measured_length']:>9} {pred:>9} "
+              f"{'-' if r['fitted_constant'] is None else format(r['fitted_constant'], '6.2f')}")
+    print("angle: degrees between the neuron that grows at the plateau's end and the nearest predicted KKT "
+          "direction; predicted length ln(1/sigma)/ln(1+rate); ratio = measured/predicted (the fitted constant)")
     return EXIT_OK
