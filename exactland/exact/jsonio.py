@@ -1,10 +1,14 @@
 """Reading JSON for exact input: decimal literals stay exact.
 
-Every problem, direction and data file goes through :func:`read_json`:
-decimal literals such as ``0.28`` become :class:`decimal.Decimal` (the exact
-decimal they spell, never a float), and the non-standard literals ``NaN`` and
-``Infinity`` are kept as non-finite Decimals so that
-:func:`exactland.exact.scalars.parse_exact` refuses them naming the field.
+Every problem, direction, data and certificate file goes through
+:func:`read_json_text` (the independent checker too): decimal literals such as
+``0.28`` become :class:`decimal.Decimal` (the exact decimal they spell, never a
+float), and the non-standard literals ``NaN`` and ``Infinity`` are kept as
+non-finite Decimals so that :func:`exactland.exact.scalars.parse_exact` refuses
+them naming the field.  Refused with :class:`~exactland.errors.JSONFormatError`:
+duplicate keys in one object (readers disagree on which value counts),
+nesting deeper than Python's recursion limit, and integer literals of more
+than :data:`MAX_DIGITS` digits (shorter long ones are read exactly).
 """
 from __future__ import annotations
 
@@ -15,7 +19,10 @@ from typing import Any
 
 from exactland.errors import JSONFormatError
 
-__all__ = ["read_json", "read_json_text"]
+__all__ = ["read_json", "read_json_text", "MAX_DIGITS"]
+
+#: Longest integer literal accepted in JSON input (longer ones are refused, not truncated).
+MAX_DIGITS = 100_000
 
 
 def read_json_text(text: str, source: str) -> Any:
@@ -38,9 +45,53 @@ def read_json_text(text: str, source: str) -> Any:
     {'x': [Decimal('0.1'), 2]}
     """
     try:
-        return json.loads(text, parse_float=Decimal, parse_constant=_keep_constant)
+        return json.loads(text, parse_float=Decimal, parse_int=_read_int, parse_constant=_keep_constant,
+                          object_pairs_hook=_no_duplicates)
     except json.JSONDecodeError as exc:
         raise JSONFormatError(f"malformed JSON: {exc}", source) from exc
+    except RecursionError:
+        raise JSONFormatError("nested too deeply (more levels than Python's recursion limit)", source) from None
+    except _DuplicateKey as exc:
+        raise JSONFormatError(f"duplicate key {exc.key!r} in one object: refused, since readers "
+                              "disagree on which value counts", source) from None
+    except _TooLong as exc:
+        raise JSONFormatError(f"an integer literal of {exc.digits} digits exceeds exactland's limit of "
+                              f"{MAX_DIGITS} digits", source) from None
+
+
+class _DuplicateKey(Exception):
+    def __init__(self, key: str) -> None:
+        self.key = key
+
+
+class _TooLong(Exception):
+    def __init__(self, digits: int) -> None:
+        self.digits = digits
+
+
+def _no_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in out:
+            raise _DuplicateKey(key)
+        out[key] = value
+    return out
+
+
+def _read_int(text: str) -> int:
+    """An integer literal of any length up to :data:`MAX_DIGITS` (chunked: Python's
+    4,300-digit limit on ``int(str)`` is left alone)."""
+    digits = len(text.lstrip("-"))
+    if digits > MAX_DIGITS:
+        raise _TooLong(digits)
+    if digits <= 4000:
+        return int(text)
+    sign = -1 if text.startswith("-") else 1
+    body, value = text.lstrip("-"), 0
+    for start in range(0, len(body), 4000):
+        chunk = body[start:start + 4000]
+        value = value * 10 ** len(chunk) + int(chunk)
+    return sign * value
 
 
 def _keep_constant(name: str) -> Any:
