@@ -28,7 +28,7 @@ LAYERS = {
     "core": 3,
     "builtin": 4, "testing": 4,
     "taylor": 5, "embedding": 5, "dynamics": 5, "ncf": 5,
-    "derivation": 6,
+    "derivation": 6, "census": 6,
     "cli": 7,
     "__init__": 8, "__main__": 8,
 }
