@@ -8,7 +8,7 @@ import sys
 from collections import Counter
 from typing import Any
 
-from exactland.cli.common import EXIT_OK
+from exactland.cli.common import EXIT_OK, add_force, prepare_folder, refuse_overwrite
 from exactland.errors import InputError
 
 __all__ = ["register"]
@@ -24,6 +24,28 @@ def _seeds(text: str) -> tuple[int, ...]:
         raise InputError(f"expected 'a:b' or a comma-separated list, got {text!r}", "--seeds") from exc
 
 
+def _number(text: str) -> float:
+    """A positive step size or std written as ``1e-3``, ``0.001`` or ``1/1000``."""
+    from fractions import Fraction
+
+    try:
+        value = float(Fraction(text.strip()))
+    except (ValueError, ZeroDivisionError):
+        raise argparse.ArgumentTypeError(f"expected a number such as 1e-3, 0.001 or 1/1000, got {text!r}") from None
+    return value
+
+
+def _count(text: str) -> int:
+    """A whole number written as ``600000`` or ``6e5``."""
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number such as 600000 or 6e5, got {text!r}") from None
+    if not value.is_integer():
+        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}")
+    return int(value)
+
+
 def register(sub: Any) -> None:
     """Add the train/phases/snap/plot/demo subcommands."""
     from exactland.dynamics.settings import SECTION_4_1_1
@@ -32,11 +54,13 @@ def register(sub: Any) -> None:
                        "the defaults are the paper's Section 4.1.1 settings")
     t.add_argument("problem", help="problem or data JSON (W and H may be absent)")
     paper = SECTION_4_1_1
-    t.add_argument("--width", type=int, default=paper.width, help=f"hidden neurons (default {paper.width})")
-    t.add_argument("--init-std", type=float, default=paper.init_std,
+    t.add_argument("--width", type=_count, default=paper.width, help=f"hidden neurons (default {paper.width})")
+    t.add_argument("--init-std", type=_number, default=paper.init_std,
                    help=f"standard deviation of the initial weights (default {paper.init_std:g})")
-    t.add_argument("--lr", type=float, default=paper.lr, help=f"step size (default {paper.lr:g})")
-    t.add_argument("--steps", type=int, default=paper.steps, help=f"gradient steps (default {paper.steps})")
+    t.add_argument("--lr", type=_number, default=paper.lr,
+                   help=f"step size: 1e-3, 0.001 or 1/1000 (default {paper.lr:g})")
+    t.add_argument("--steps", type=_count, default=paper.steps,
+                   help=f"gradient steps: 600000 or 6e5 (default {paper.steps})")
     t.add_argument("--loss", choices=["mse", "half-sse"], default="mse",
                    help="mse: the paper's code (mean over samples and outputs); half-sse: ½Σe² (eq. 2) "
                    "(default mse)")
@@ -48,7 +72,11 @@ def register(sub: Any) -> None:
                    help="steps between saved parameters (default: steps/600, steps/20 for several seeds)")
     t.add_argument("--engine", choices=["auto", "numba", "numpy"], default="auto",
                    help="numba when installed, else NumPy (default auto)")
-    t.add_argument("--out", required=True, help="run folder to write")
+    t.add_argument("--out", required=True, help="run folder to write (new or empty; see --force)")
+    t.add_argument("--certify-final", action=argparse.BooleanOptionalAction, default=None,
+                   help="after a batch, snap and certify every seed's final point (default: only for "
+                   "batches of at most 100 seeds; later: exactland snap RUN --seed-index N)")
+    add_force(t)
     t.set_defaults(handler=_train)
     p = sub.add_parser("phases", help="plateaus (saddle neighbourhoods) and final state of a run")
     p.add_argument("run", help="run folder")
@@ -62,10 +90,15 @@ def register(sub: Any) -> None:
     s.add_argument("--json", action="store_true", help="print JSON")
     s.set_defaults(handler=_snap)
     s.add_argument("--out", help="where to save the snapped problem JSON (default: RUN/snap-AT.json)")
+    add_force(s)
     g = sub.add_parser("plot", help="Figure 3 panels of a run (PNG)")
     g.add_argument("run", help="run folder")
     g.add_argument("--seed-index", type=int, default=0, help="which seed of a batch (default 0)")
+    g.add_argument("--seeds", help="several seed indices of a batch, one row each: 'a:b' or 'a,b,c' "
+                   "(default: --seed-index alone)")
+    g.add_argument("--log-step", action="store_true", help="logarithmic step axis")
     g.add_argument("--out", help="PNG path (default: RUN/figure3.png)")
+    add_force(g)
     g.set_defaults(handler=_plot)
     d = sub.add_parser("demo", help="the main job: train the paper's Section 4.1.1 example, find its "
                        "plateaus, snap and certify each one and the end, draw Figure 3")
@@ -73,6 +106,7 @@ def register(sub: Any) -> None:
                    help="folder for the run and the figure (default exactland-demo)")
     d.add_argument("--engine", choices=["auto", "numba", "numpy"], default="auto",
                    help="numba when installed, else NumPy (default auto)")
+    add_force(d)
     d.set_defaults(handler=_demo)
 
 
@@ -96,25 +130,50 @@ def _config(args: argparse.Namespace) -> Any:
                        engine=args.engine)
 
 
+#: Largest batch whose final points are certified by default after training.
+CERTIFY_FINAL_UP_TO = 100
+
+
 def _train(args: argparse.Namespace) -> int:
     from exactland.core.problem import load_data
-    from exactland.dynamics.checkpoints import snap_at
-    from exactland.dynamics.run import train
+    from exactland.dynamics.batch import train_and_save
 
     cfg = _config(args)
-    r = train(load_data(args.problem), cfg, _progress)
-    out = r.save(args.out)
+    data = load_data(args.problem)
+    out = prepare_folder(args.out, args.force)  # before any work
+    try:
+        r = train_and_save(data, cfg, out, _seed_progress if len(cfg.seeds) > 1 else None)
+    except KeyboardInterrupt:
+        print(f"interrupted: the seeds finished so far are in {out}/", file=sys.stderr)
+        raise
     s = r.summary()
     print(f"trained {cfg.steps} steps × {len(cfg.seeds)} seed(s) in {r.raw.seconds:.2f} s "
           f"({r.raw.engine}); run written to {out}")
     for seed, at in zip(cfg.seeds, s["diverged_at"]):
         if at >= 0:
             print(f"seed {seed}: DIVERGED (non-finite loss or parameters) at step {at}")
-    if len(cfg.seeds) > 1:
-        verdicts: Counter[str] = Counter()
-        losses: Counter[str] = Counter()
-        rows = []
-        for n, seed in enumerate(cfg.seeds):
+    certify = args.certify_final if args.certify_final is not None else len(cfg.seeds) <= CERTIFY_FINAL_UP_TO
+    if len(cfg.seeds) > 1 and certify:
+        _certify_batch(r, s, out)
+    elif len(cfg.seeds) > 1:
+        print(f"final points not certified ({len(cfg.seeds)} seeds > {CERTIFY_FINAL_UP_TO}; "
+              "--certify-final to do it now, or exactland snap RUN --seed-index N for one seed)")
+    return EXIT_OK
+
+
+def _certify_batch(r: Any, s: dict, out: pathlib.Path) -> None:
+    """Snap and certify every seed's final point (progress on a terminal); batch.json
+    is written at the end, or with the seeds done so far when interrupted."""
+    from tqdm import tqdm
+
+    from exactland.dynamics.checkpoints import snap_at
+
+    verdicts: Counter[str] = Counter()
+    losses: Counter[str] = Counter()
+    rows: list[dict] = []
+    try:
+        for n, seed in enumerate(tqdm(r.config.seeds, desc="certifying final points", unit="seed",
+                                      file=sys.stderr, disable=not sys.stderr.isatty(), leave=False)):
             if s["diverged_at"][n] >= 0:
                 verdicts["diverged"] += 1
                 continue
@@ -124,11 +183,18 @@ def _train(args: argparse.Namespace) -> int:
             loss = None if res.certificate is None else str(res.certificate.loss)
             losses[f"{float(res.certificate.loss):.9g}" if res.certificate else "-"] += 1
             rows.append({"seed": seed, "verdict": v, "exact_loss": loss, "float_loss": s["final_loss"][n]})
+    finally:
         (out / "batch.json").write_text(json.dumps({"runs": rows, "verdicts": verdicts,
                                                     "final_losses": losses}, indent=1) + "\n")
-        print("final verdicts: " + ", ".join(f"{k}: {v}" for k, v in verdicts.most_common()))
-        print("final exact losses (½Σe²): " + ", ".join(f"{k} ×{v}" for k, v in losses.most_common()))
-    return EXIT_OK
+    print("final verdicts: " + ", ".join(f"{k}: {v}" for k, v in verdicts.most_common()))
+    print("final exact losses (½Σe²): " + ", ".join(f"{k} ×{v}" for k, v in losses.most_common()))
+
+
+def _seed_progress(done: int, total: int) -> None:
+    if sys.stderr.isatty():
+        sys.stderr.write(f"\rtrained {done}/{total} seeds")
+        sys.stderr.write("\n" if done == total else "")
+        sys.stderr.flush()
 
 
 def _phases(args: argparse.Namespace) -> int:
@@ -140,8 +206,12 @@ def _phases(args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps([p.as_dict() for p in ps], indent=1))
         return EXIT_OK
+    if not ps:
+        print("no finite stretch to describe: the run diverged at once")
     for p in ps:
         kind = "final state" if p.final else f"plateau {p.index}"
+        if p.diverged_at is not None:
+            kind = f"last finite stretch (the run DIVERGED at step {p.diverged_at})"
         st = p.structure
         print(f"{kind}: steps {p.start}–{p.end}, loss {p.loss:.9g} at snapshot step {p.snapshot} "
               f"(|grad| {p.grad_norm:.2g})")
@@ -153,13 +223,17 @@ def _phases(args: argparse.Namespace) -> int:
 
 
 def _snap(args: argparse.Namespace) -> int:
-    from exactland.dynamics.checkpoints import describe_snap, snap_at, snap_report
+    from exactland.dynamics.checkpoints import checkpoint_note, describe_snap, snap_at, snap_report
     from exactland.dynamics.run import load_run
 
     r = load_run(args.run)
+    path = pathlib.Path(args.out or pathlib.Path(args.run) / f"snap-{args.at}.json")
+    refuse_overwrite(path, args.force)
     step, res = snap_at(r, args.at, args.seed_index)
+    note = checkpoint_note(args.at, step)
+    if note:
+        print(f"note: {note}", file=sys.stderr)
     if res.problem is not None:
-        path = pathlib.Path(args.out or pathlib.Path(args.run) / f"snap-{args.at}.json")
         path.write_text(res.problem.to_json() + "\n", encoding="utf-8")
     if args.json:
         print(json.dumps(snap_report(step, res), indent=1))
@@ -174,8 +248,16 @@ def _plot(args: argparse.Namespace) -> int:
     from exactland.dynamics.run import load_run
 
     r = load_run(args.run)
+    path = pathlib.Path(args.out or pathlib.Path(args.run) / "figure3.png")
+    if args.out:
+        refuse_overwrite(path, args.force)
+    seeds = list(_seeds(args.seeds)) if args.seeds else None
+    for s in seeds or [args.seed_index]:
+        if not 0 <= s < r.n_seeds:
+            raise InputError(f"the run has {r.n_seeds} seed(s): indices 0 to {r.n_seeds - 1}", "--seeds")
     ps = phases(r, args.seed_index)
-    out = plot_run(r, args.out or pathlib.Path(args.run) / "figure3.png", ps, ps[-1].structure, args.seed_index)
+    out = plot_run(r, path, ps, ps[-1].structure if ps else None, args.seed_index, seeds=seeds,
+                   log_step=args.log_step)
     print(f"figure written to {out}")
     return EXIT_OK
 
@@ -183,6 +265,7 @@ def _plot(args: argparse.Namespace) -> int:
 def _demo(args: argparse.Namespace) -> int:
     from exactland.dynamics.demo import demo
 
+    prepare_folder(args.out, args.force)  # before any work
     for line in demo(args.out, args.engine, _progress):
         print(line)
     return EXIT_OK

@@ -165,7 +165,8 @@ def float_gradient_norm(W: np.ndarray, H: np.ndarray, X: np.ndarray, Y: np.ndarr
     E = (H @ A).T - Y
     gH = E.T @ A.T
     gW = ((H.T @ E.T) * S) @ X
-    return float(np.sqrt((gH**2).sum() + (gW**2).sum()))
+    with np.errstate(over="ignore", invalid="ignore"):  # a diverging run reports inf
+        return float(np.sqrt((gH**2).sum() + (gW**2).sum()))
 
 
 def phases(run: Run, seed_index: int = 0, tol: Tolerances = Tolerances()) -> list[Plateau]:
