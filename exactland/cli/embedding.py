@@ -32,6 +32,7 @@ from exactland.cli.common import (
 )
 from exactland.core.defaults import DEFAULT_BUDGET
 from exactland.errors import InputError, InternalError
+from exactland.core.display import short
 from exactland.exact.scalars import to_float, to_str
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -242,7 +243,7 @@ def _split(args: argparse.Namespace) -> int:
         mse = lambda x: f"{to_float(res.mse(x)):.9g}"  # noqa: E731  (display only)
         lines = [
             "split (Section 4.3, closing remark): from a type-1 minimum with "
-            f"L = {to_str(res.loss_before)} (MSE {mse(res.loss_before)})",
+            f"L = {short(res.loss_before)} (MSE {mse(res.loss_before)})",
             f"replicated neuron {res.neuron} (nonzero tangential derivative) with beta = "
             f"{_v(res.beta)}, gamma = {_v(res.gamma)}: new neurons {list(emb.new_neurons)}",
             f"predicted: stationary {_tri(emb.prediction.stationary)}, type-1 minimum "
@@ -251,15 +252,15 @@ def _split(args: argparse.Namespace) -> int:
             f"certificate of the replicated point: {emb.certificate.verdict.value}, escape neurons "
             f"{list(emb.certificate.escape_neurons)}; agree: {'yes' if emb.agree else 'NO (see stderr)'}",
             f"descent witness: neuron {d.neuron}, dh = {_v(d.dh)}, dw = {_v(d.dw)}; "
-            f"at t = {to_str(d.t)}: L = {to_str(d.loss)}",
-            f"followed to t = {to_str(res.t)}"
+            f"at t = {short(d.t)}: L = {short(d.loss)}",
+            f"followed to t = {short(res.t)}"
             + (" (exact line search along the witness ray)" if not args.no_line_search else ""),
-            f"loss L: {to_str(res.loss_before)} -> {to_str(res.loss_after)} "
+            f"loss L: {short(res.loss_before)} -> {short(res.loss_after)} "
             "(strict decrease verified by exact evaluation)",
             f"MSE = 2L/(|K||J|): {mse(res.loss_before)} -> {mse(res.loss_after)}",
         ]
         if res.continued_loss is not None:
-            lines.append(f"after the continuation: L = {to_str(res.continued_loss)} "
+            lines.append(f"after the continuation: L = {short(res.continued_loss)} "
                          f"(MSE {mse(res.continued_loss)})")
         if args.out:
             what = "the continued (snapped) point" if res.continued is not None else "the lower-loss point"

@@ -29,6 +29,7 @@ from exactland.cli.common import (
     EXIT_OK, add_force, add_problem_source, load_problem, refuse_overwrite, write_output,
 )
 from exactland.errors import InputError
+from exactland.core.display import short
 from exactland.exact.scalars import parse_exact, to_str
 
 __all__ = ["register"]
@@ -111,12 +112,12 @@ def _taylor(args: argparse.Namespace) -> int:
         rng = "for all eps >= 0 (no sample outside a kink set ever changes side)"
     else:
         i, k = rp.first_change
-        rng = f"for 0 <= eps < eps0 = {to_str(rp.eps0)}   (at eps0 sample {k} reaches the kink of neuron {i})"
+        rng = f"for 0 <= eps < eps0 = {short(rp.eps0)}   (at eps0 sample {k} reaches the kink of neuron {i})"
     lines = [f"direction: {direction.label}",
              f"L(P + eps D) = {polynomial(rp.coefficients, 'eps')}",
              f"  valid {rng}",
              "one-sided directional derivatives (n! c_n): "
-             + ", ".join(f"d{n + 1} = {to_str(v)}" for n, v in enumerate(rp.derivatives())),
+             + ", ".join(f"d{n + 1} = {short(v)}" for n, v in enumerate(rp.derivatives())),
              "orthant (0-based; kink samples move to the side sign(Dw_i . x_k), 0 = stays on the kink):"]
     for o in rp.orthant:
         kinks = ", ".join(f"{k}->{'+' if s > 0 else '-' if s < 0 else '0'}" for k, s in o.kink_moves)
