@@ -106,7 +106,10 @@ def _split_group(
     for k, s in enumerate(st.patterns[g]):
         if sign(sigma * dot(u, X[k])) != s:
             return PatternFlip(g, k)
-    nu = float(np.sqrt(sum(to_float(c) ** 2 for c in u)))
+    if all(c == 0 for c in u):  # exact test: the group's exact product vanished
+        return f"group {g}: its exact direction is zero"
+    # floats only choose the positive rescaling of each neuron (every verdict is invariant under it)
+    nu = max(float(np.sqrt(sum(to_float(c) ** 2 for c in u))), 1e-300)
     shares = [abs(float(np.linalg.norm(H[:, i]))) * float(np.linalg.norm(W[i])) for i in members]
     tot = sum(shares)
     pis = [rational_from_float(s / tot, 10**6) if tot > 0 else fmpq(1, len(members)) for s in shares]

@@ -138,7 +138,8 @@ def fixed_direction_matrices(
         for g, u in enumerate(dirs):
             uf = np.array([to_float(c) for c in u])
             a = sum(H[j, i] * W[i] for i in st.groups[g])
-            target.append(rational_from_float(float(a @ uf) / float(uf @ uf), 10**6))
+            norm2 = float(uf @ uf)  # a float guess of the nearest solution only; 0 for a vanished direction
+            target.append(rational_from_float(float(a @ uf) / norm2, 10**6) if norm2 > 0 else fmpq(0))
         hs.append(_solve_nearest(M, [Y[k][j] for k in range(K)], target))
     return [[tuple(hs[j][g] * c for c in u) for j in range(J)] for g, u in enumerate(dirs)]
 
