@@ -138,3 +138,12 @@ def test_first_order_refutation_short_circuits_the_tangential_analysis():
     assert cert.verify(problem=p).valid
     assert cert.to_dict()["neurons"][0]["tangential"] is None
     assert time.perf_counter() - start < 30  # a guard against a hang, not a benchmark
+
+
+def test_train_on_data_too_large_for_floats_is_refused_naming_the_entry(tmp_path, capsys):
+    data = json.loads((ROOT / "examples" / "experiments" / "section-4.1.1.json").read_text())
+    data["Y"][0][0] = "1" + "0" * 400  # exact, but 1e400 overflows float64
+    f = _write(tmp_path / "huge.json", data)
+    assert main(["train", str(f), "--steps", "10", "--out", str(tmp_path / "run")]) == 2
+    err = capsys.readouterr().err
+    assert "Y[0][0]" in err and "float64" in err and "Traceback" not in err

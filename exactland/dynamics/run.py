@@ -15,9 +15,10 @@
 from __future__ import annotations
 
 import json
+import math
 import pathlib
 from dataclasses import asdict, dataclass
-from typing import Callable
+from typing import Any, Callable
 
 import numpy as np
 
@@ -25,7 +26,7 @@ from exactland.core.problem import Dataset, Problem, load_data
 from exactland.dynamics.snap import snap
 from exactland.dynamics.config import TrainConfig
 from exactland.dynamics.train import RawTrajectory, gradient_descent
-from exactland.errors import JSONFormatError
+from exactland.errors import InputError, JSONFormatError
 from exactland.exact.scalars import to_float, to_str
 
 __all__ = ["Run", "train", "load_run", "float_data", "continue_gd", "FORMAT"]
@@ -34,10 +35,30 @@ FORMAT = "exactland-run/1"
 
 
 def float_data(ds: Dataset) -> tuple[np.ndarray, np.ndarray, tuple[float, float]]:
-    """The named conversion of exact data to float64 arrays (X, Y, (a⁺, a⁻))."""
-    X = np.array([[to_float(x) for x in row] for row in ds.X], dtype=np.float64)
-    Y = np.array([[to_float(y) for y in row] for row in ds.Y], dtype=np.float64)
-    return X, Y, (to_float(ds.activation.alpha_plus), to_float(ds.activation.alpha_minus))
+    """The named conversion of exact data to float64 arrays (X, Y, (a⁺, a⁻)).
+
+    Raises
+    ------
+    InputError
+        An entry too large for float64 (it would overflow or round to inf),
+        named with its position.
+    """
+    X = np.array([[_float64(x, f"X[{k}][{c}]") for c, x in enumerate(row)] for k, row in enumerate(ds.X)],
+                 dtype=np.float64)
+    Y = np.array([[_float64(y, f"Y[{k}][{j}]") for j, y in enumerate(row)] for k, row in enumerate(ds.Y)],
+                 dtype=np.float64)
+    act = ds.activation
+    return X, Y, (_float64(act.alpha_plus, "alpha_plus"), _float64(act.alpha_minus, "alpha_minus"))
+
+
+def _float64(x: Any, where: str) -> float:
+    try:
+        value = to_float(x)
+    except OverflowError:
+        value = float("inf")
+    if not math.isfinite(value):
+        raise InputError("too large for float64 training (it overflows to inf)", where)
+    return value
 
 
 @dataclass(frozen=True)
