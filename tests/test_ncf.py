@@ -5,7 +5,6 @@ import math
 from fractions import Fraction
 
 import numpy as np
-import pytest
 
 from exactland.builtin.examples import load_example
 from exactland.exact.scalars import parse_exact

@@ -15,7 +15,7 @@ an explicit budget; running out gives ``undecided`` with the reason.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import Any, Callable
 
 import numpy as np

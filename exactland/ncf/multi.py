@@ -17,7 +17,7 @@ from typing import Any
 
 from exactland.exact.algebraic import import_sympy
 from exactland.exact.scalars import parse_exact, sign
-from exactland.ncf.function import NCF, Vec, dot, flats, project_out, span_basis
+from exactland.ncf.function import NCF, Vec, dot, flats, span_basis
 from exactland.ncf.points import KKTPoint, sign_patterns, sqrt_exact
 
 __all__ = ["multi_output"]
