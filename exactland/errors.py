@@ -15,6 +15,10 @@ two kinds, kept apart:
 :class:`BudgetExceeded` is neither: it is control flow inside the search and
 never leaves the public API.
 
+Messages quote input values only through :func:`describe_value`, which never
+raises (Python refuses to format integers of more than 4,300 digits) and
+keeps a message short whatever the input.
+
 Every error carries ``where`` (the field and position, e.g. ``"X[2][1]"``)
 when one exists, so that command-line messages point at the offending entry.
 """
@@ -31,6 +35,7 @@ __all__ = [
     "CertificateFormatError",
     "InternalError",
     "BudgetExceeded",
+    "describe_value",
 ]
 
 
@@ -99,3 +104,44 @@ class BudgetExceeded(Exception):
     returns the verdict ``undecided`` with the reason.  It never escapes the
     public API.
     """
+
+
+def describe_value(value: object, limit: int = 60) -> str:
+    """A short repr of an input value for an error message; never raises.
+
+    Integers too long to show are described by their number of digits
+    (``repr`` itself raises beyond 4,300 digits), long strings and reprs are
+    cut after ``limit`` characters with ``…`` and their length.
+
+    Examples
+    --------
+    >>> describe_value("0.28"), describe_value(12)
+    ("'0.28'", '12')
+    >>> describe_value(10**5000)
+    'an integer of 5001 digits'
+    >>> describe_value("1" * 100, limit=10)
+    "'1111111111'… (100 characters)"
+    """
+    try:
+        if isinstance(value, int) and not isinstance(value, bool):
+            digits = _digit_count(value)
+            if digits > limit:
+                return f"{'a negative' if value < 0 else 'an'} integer of {digits} digits"
+            return repr(value)
+        if isinstance(value, str):
+            if len(value) > limit:
+                return f"{value[:limit]!r}… ({len(value)} characters)"
+            return repr(value)
+        text = repr(value)
+    except Exception:  # noqa: BLE001 - a message must never fail
+        return f"<{type(value).__name__}>"
+    return text if len(text) <= limit else text[:limit] + f"… ({len(text)} characters)"
+
+
+def _digit_count(n: int) -> int:
+    """Decimal digits of ``|n|`` without converting it to a string."""
+    n = abs(n)
+    if n < 10**18:
+        return len(str(n))
+    d = int((n.bit_length() - 1) * 0.30102999566398120) + 1  # at most one too small
+    return d + 1 if n >= 10**d else d

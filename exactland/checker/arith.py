@@ -11,6 +11,8 @@ import math
 from fractions import Fraction
 from typing import Any, Callable
 
+from exactland.checker.numtext import fraction_text
+
 
 class _Infinity:
     """The certificate's ``"inf"`` (compared only through :func:`le`)."""
@@ -52,6 +54,8 @@ def fmt(x: Any) -> str:
         x = x.fractions()
     if isinstance(x, (list, tuple)):
         return "[" + ", ".join(fmt(y) for y in x) + "]"
+    if isinstance(x, Fraction):
+        return fraction_text(x)  # no 4,300-digit limit
     return "null" if x is None else str(x).lower() if isinstance(x, bool) else str(x)
 
 

@@ -304,6 +304,8 @@ class Problem:
 def _data_fields(
     source: str | pathlib.Path | Mapping[str, Any], required: list[str]
 ) -> tuple[Mapping[str, Any], Activation, Matrix, Matrix]:
+    if not isinstance(source, (Mapping, str, pathlib.Path)):
+        raise JSONFormatError(f"expected a JSON object (or a file holding one), got {type(source).__name__}", "problem")
     data = source if isinstance(source, Mapping) else read_json(source)
     if not isinstance(data, Mapping):
         raise JSONFormatError("the problem must be a JSON object", "problem")

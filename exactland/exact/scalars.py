@@ -10,11 +10,18 @@ tests and signs are exact; no floating-point tolerance decides anything.
 Floats are refused; the only named conversions from floats are
 :func:`exact_from_float` (the exact binary value) and :func:`rational_from_float`
 (a rounding chosen on purpose).
+
+Reading is bounded, so that no input can make it slow: plain numbers of up to
+100,000 digits and decimal exponents up to 10**±100,000
+(:mod:`exactland.exact.literals`); algebraic expressions checked by a
+whitelist and limits on length, literals, exponents, radicals and the degree
+of the number field before SymPy sees them (:mod:`exactland.exact.expression`).
+Strings with characters outside ASCII are refused.  Error messages quote input
+values through :func:`exactland.errors.describe_value`.
 """
 from __future__ import annotations
 
 import numbers
-import re
 from decimal import Decimal
 from fractions import Fraction
 from typing import TYPE_CHECKING, Any, Union
@@ -22,7 +29,10 @@ from typing import TYPE_CHECKING, Any, Union
 from flint import fmpq, fmpz
 
 from exactland.exact.algebraic import RealAlg, field_of, generator, lift, import_sympy
-from exactland.errors import InputError, NotExactError
+from exactland.exact.expression import check_expression
+from exactland.exact.literals import MAX_DIGITS, decimal_value, read_plain
+from exactland.exact.radicals import evaluate_checked, is_rational_radical, radical_product, rational_root
+from exactland.errors import InputError, NotExactError, describe_value
 
 if TYPE_CHECKING:  # pragma: no cover
     import sympy
@@ -34,18 +44,6 @@ __all__ = [
 
 Exact = Union[fmpq, RealAlg]
 
-_INT_RE = re.compile(r"[+-]?\d+")
-_FRAC_RE = re.compile(r"([+-]?\d+)\s*/\s*(\d+)")
-_DEC_RE = re.compile(r"[+-]?(?:\d+\.\d*|\.\d+|\d+)(?:[eE][+-]?\d+)?")
-_SAFE_CHARS_RE = re.compile(r"[0-9A-Za-z_\s+\-*/().,^]*")
-_UNSAFE_RE = re.compile(r"__|(?<!\d)\.(?!\d)")  # dunders, attribute access
-_NAME_RE = re.compile(r"(?<![\w.])[A-Za-z_]\w*")
-_MAX_EXPONENT = 100_000
-
-
-def _fmpz(text: str) -> fmpz:
-    return fmpz(text[1:] if text.startswith("+") else text)
-
 
 # ---------------------------------------------------------------- parsing
 def parse_exact(value: Any, where: str = "value") -> Exact:
@@ -54,9 +52,12 @@ def parse_exact(value: Any, where: str = "value") -> Exact:
     Parameters
     ----------
     value : int, fmpq, fmpz, Fraction, Decimal, str, sympy.Expr or RealAlg
-        Strings may be integers, ``"p/q"``, decimals (read as the decimal they
-        spell) or SymPy expressions with ``sqrt``, ``cbrt``, ``root``,
-        ``real_root``, ``Rational``, ``Abs``.
+        Strings (ASCII) may be integers, ``"p/q"``, decimals (read as the
+        decimal they spell) or algebraic expressions of numbers with
+        ``+ - * / **`` (``^`` too; exponents literal integers or fractions),
+        ``sqrt``, ``cbrt``, ``root``, ``real_root``, ``Rational``, ``Abs``,
+        within the limits of :mod:`exactland.exact.literals` and
+        :mod:`exactland.exact.expression`.
     where : str
         Name of the input field, used in error messages.
 
@@ -69,7 +70,8 @@ def parse_exact(value: Any, where: str = "value") -> Exact:
     ------
     NotExactError
         For floats, bools, NaN/infinity, transcendental or non-real numbers,
-        division by zero, unparsable strings and unsupported types.
+        division by zero, unparsable strings, values beyond a limit (the
+        message names it) and unsupported types.
 
     Examples
     --------
@@ -93,11 +95,7 @@ def parse_exact(value: Any, where: str = "value") -> Exact:
     if isinstance(value, RealAlg):
         return value
     if isinstance(value, Decimal):
-        if not value.is_finite():
-            raise NotExactError(f"{value} is not a finite number", where)
-        _check_exponent(value, where)
-        p, q = value.as_integer_ratio()
-        return fmpq(p, q)
+        return _from_decimal(value, where)
     if isinstance(value, float):
         raise NotExactError(
             f"{value!r} is a float, which is not exact: pass a string such as \"0.28\" "
@@ -106,80 +104,57 @@ def parse_exact(value: Any, where: str = "value") -> Exact:
     if isinstance(value, str):
         return _parse_str(value, where)
     if type(value).__module__.split(".")[0] == "sympy":
-        return _from_sympy(value, where, str(value))
+        return _from_sympy(value, where, value)
     if isinstance(value, numbers.Integral):
         return fmpq(int(value))  # numpy integer scalars
-    raise NotExactError(f"{type(value).__name__} {value!r} is not an exact number", where)
+    raise NotExactError(f"{type(value).__name__} {describe_value(value)} is not an exact number",
+                        where)
 
 
-def _check_exponent(d: Decimal, where: str) -> None:
-    if abs(d.adjusted()) > _MAX_EXPONENT:
-        raise NotExactError(f"{d} has an exponent beyond 10**{_MAX_EXPONENT}", where)
+def _from_decimal(d: Decimal, where: str) -> fmpq:
+    if not d.is_finite():
+        raise NotExactError(f"{d} is not a finite number", where)
+    sgn, digits, exponent = d.as_tuple()
+    if len(digits) > MAX_DIGITS:
+        raise NotExactError(f"a decimal of {len(digits)} digits exceeds exactland's limit of "
+                            f"{MAX_DIGITS} digits", where)
+    return decimal_value(-1 if sgn else 1, "".join(map(str, digits)), int(exponent), where, d)
 
 
 def _parse_str(text: str, where: str) -> Exact:
+    if not text.isascii():
+        raise NotExactError(f"{describe_value(text)} is not an exact number: it contains characters "
+                            "outside ASCII (write numbers with the digits 0-9)", where)
     s = text.strip()
     if not s:
         raise NotExactError("empty string is not a number", where)
-    if _INT_RE.fullmatch(s):
-        return fmpq(_fmpz(s))
-    m = _FRAC_RE.fullmatch(s)
-    if m:
-        if fmpz(m.group(2)) == 0:
-            raise NotExactError(f"{text!r}: division by zero", where)
-        return fmpq(_fmpz(m.group(1)), fmpz(m.group(2)))
-    if _DEC_RE.fullmatch(s):
-        d = Decimal(s)
-        _check_exponent(d, where)
-        p, q = d.as_integer_ratio()
-        return fmpq(p, q)
-    return _parse_sympy(s, text, where)
-
-
-def _parse_sympy(s: str, text: str, where: str) -> Exact:
-    sp = import_sympy()
-    from sympy.parsing.sympy_parser import (convert_xor, parse_expr, rationalize,
-                                            standard_transformations)
-    names = {"sqrt": sp.sqrt, "cbrt": sp.cbrt, "root": sp.root, "real_root": sp.real_root,
-             "Rational": sp.Rational, "Integer": sp.Integer, "Abs": sp.Abs, "abs": sp.Abs,
-             # known non-algebraic / non-real names, kept to explain the refusal
-             "pi": sp.pi, "E": sp.E, "I": sp.I, "exp": sp.exp, "log": sp.log, "ln": sp.log,
-             "sin": sp.sin, "cos": sp.cos, "tan": sp.tan, "oo": sp.oo, "inf": sp.oo,
-             "Infinity": sp.oo, "infinity": sp.oo, "nan": sp.nan, "NaN": sp.nan, "zoo": sp.zoo}
-    unknown = sorted(set(_NAME_RE.findall(s)) - set(names))
-    if not _SAFE_CHARS_RE.fullmatch(s) or _UNSAFE_RE.search(s) or unknown:
-        detail = f"unknown name(s) {', '.join(unknown)}" if unknown else "unexpected characters"
-        raise NotExactError(f"{text!r} is unparsable / not a number ({detail})", where)
-    glob = {"__builtins__": {}, "Integer": sp.Integer, "Float": sp.Float,
-            "Rational": sp.Rational, "Symbol": sp.Symbol}
-    try:
-        expr = parse_expr(s, local_dict=names, global_dict=glob, evaluate=True,
-                          transformations=standard_transformations + (convert_xor, rationalize))
-    except Exception as exc:  # SyntaxError, TypeError, TokenError, ...
-        raise NotExactError(f"{text!r} is unparsable / not a number ({type(exc).__name__})",
-                            where) from None
-    return _from_sympy(expr, where, text)
+    plain = read_plain(s, text, where)
+    if plain is not None:
+        return plain
+    s = s.replace("^", "**")
+    tree, exact = check_expression(s, text, where)
+    return evaluate_checked(tree, exact, s, text, where)
 
 
 def _from_sympy(expr: Any, where: str, text: str) -> Exact:
     sp = import_sympy()
     if not isinstance(expr, sp.Expr):
-        raise NotExactError(f"{text!r} is unparsable / not a number", where)
+        raise NotExactError(f"{describe_value(text)} is unparsable / not a number", where)
     if expr.has(sp.nan):
-        raise NotExactError(f"{text!r} is not a number (nan)", where)
+        raise NotExactError(f"{describe_value(text)} is not a number (nan)", where)
     if expr.has(sp.zoo):
-        raise NotExactError(f"{text!r}: division by zero (complex infinity)", where)
+        raise NotExactError(f"{describe_value(text)}: division by zero (complex infinity)", where)
     if expr.has(sp.oo, -sp.oo):
-        raise NotExactError(f"{text!r} is infinite, not a finite number", where)
+        raise NotExactError(f"{describe_value(text)} is infinite, not a finite number", where)
     if expr.free_symbols:
-        raise NotExactError(f"{text!r} is unparsable / not a number (free symbols "
+        raise NotExactError(f"{describe_value(text)} is unparsable / not a number (free symbols "
                             f"{sorted(map(str, expr.free_symbols))})", where)
     if expr.has(sp.Float):
-        raise NotExactError(f"{text!r} contains an inexact float", where)
+        raise NotExactError(f"{describe_value(text)} contains an inexact float", where)
     try:
         return _evaluate(sp, expr, where, text)
     except ZeroDivisionError:
-        raise NotExactError(f"{text!r}: division by zero", where) from None
+        raise NotExactError(f"{describe_value(text)}: division by zero", where) from None
 
 
 def _evaluate(sp: Any, e: Any, where: str, text: str) -> Any:
@@ -187,7 +162,11 @@ def _evaluate(sp: Any, e: Any, where: str, text: str) -> Any:
     if isinstance(e, sp.Rational):
         return fmpq(int(e.p), int(e.q))
     if isinstance(e, (sp.Add, sp.Mul)):
-        vals = [_evaluate(sp, a, where, text) for a in e.args]
+        rads = [a for a in e.args if isinstance(e, sp.Mul) and is_rational_radical(sp, a)]
+        vals = [_evaluate(sp, a, where, text) for a in e.args if not any(a is r for r in rads)]
+        if rads:  # one field for the radicals of a product (see radical_product)
+            vals.append(radical_product([(fmpq(int(r.base.p), int(r.base.q)), int(r.exp.p),
+                                          int(r.exp.q)) for r in rads]))
         fields = [v._field for v in vals if isinstance(v, RealAlg)]
         if len({f.key for f in fields}) > 1:  # build the common field once
             big = field_of(set().union(*(f.key for f in fields)))
@@ -206,22 +185,21 @@ def _evaluate(sp: Any, e: Any, where: str, text: str) -> Any:
             base = _evaluate(sp, b, where, text)
             if sign(base) < 0:
                 raise NotExactError(
-                    f"{text!r} is not real: {e} is a root of a negative number (SymPy takes "
+                    f"{describe_value(text)} is not real: {describe_value(e, 40)} is a root of a negative number (SymPy takes "
                     "the principal complex root; use real_root(x, n) for the real one)", where)
             if sign(base) == 0:
                 return fmpq(0)
             if isinstance(base, fmpq):
-                new = sp.Pow(sp.Rational(int(base.p), int(base.q)), x)
-                return generator(new) if new == e else _evaluate(sp, new, where, text)
+                return rational_root(base, int(x.p), int(x.q))
             return generator(e) if x > 0 else 1 / generator(sp.Pow(b, -x))
-        raise NotExactError(f"{text!r}: {e} has a non-rational exponent, not supported "
+        raise NotExactError(f"{describe_value(text)}: {describe_value(e, 40)} has a non-rational exponent, not supported "
                             "(not algebraic in general): no exact sign decision possible", where)
     if e.has(sp.I):
-        raise NotExactError(f"{text!r} is not a real number (contains I)", where)
+        raise NotExactError(f"{describe_value(text)} is not a real number (contains I)", where)
     if e.is_algebraic is False or isinstance(e, (sp.NumberSymbol, sp.Function)):
-        raise NotExactError(f"{text!r}: {e} is not algebraic: no exact sign decision "
+        raise NotExactError(f"{describe_value(text)}: {describe_value(e, 40)} is not algebraic: no exact sign decision "
                             "possible", where)
-    raise NotExactError(f"{text!r}: {e} is not supported as an exact number", where)
+    raise NotExactError(f"{describe_value(text)}: {describe_value(e, 40)} is not supported as an exact number", where)
 
 
 # ---------------------------------------------------------------- conversions
