@@ -31,7 +31,6 @@ from __future__ import annotations
 
 import hashlib
 import itertools
-import json
 import pathlib
 import random
 from dataclasses import dataclass
@@ -41,6 +40,7 @@ from typing import Any
 from exactland.core.problem import load_data
 from exactland.dynamics.config import TrainConfig
 from exactland.errors import ExactlandError, InputError
+from exactland.exact.digest import canonical_json
 from exactland.exact.scalars import to_str
 
 try:
@@ -61,8 +61,7 @@ _GRID = {"width", "init_std", "lr", "steps", "loss", "seeds", "log_every", "chec
 
 def digest(obj: Any) -> str:
     """SHA-256 (hex, first 16 bytes) of the canonical JSON of ``obj``."""
-    text = json.dumps(obj, sort_keys=True, separators=(",", ":"), ensure_ascii=True)
-    return hashlib.sha256(text.encode()).hexdigest()[:32]
+    return hashlib.sha256(canonical_json(obj).encode()).hexdigest()[:32]
 
 
 @dataclass(frozen=True)

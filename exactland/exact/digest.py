@@ -17,10 +17,21 @@ import hashlib
 import json
 from typing import Any, Mapping
 
-__all__ = ["canonical_text", "problem_digest", "PROBLEM_KEYS"]
+__all__ = ["canonical_json", "canonical_text", "problem_digest", "PROBLEM_KEYS"]
 
 #: The fields of a problem that the digest covers, in canonical order.
 PROBLEM_KEYS = ("activation", "X", "Y", "W", "H", "b")
+
+
+def canonical_json(obj: Any) -> str:
+    """JSON text with sorted keys, no whitespace and ASCII only (one text per value).
+
+    Examples
+    --------
+    >>> canonical_json({"b": [1, "x"], "a": None})
+    '{"a":null,"b":[1,"x"]}'
+    """
+    return json.dumps(obj, sort_keys=True, separators=(",", ":"), ensure_ascii=True)
 
 
 def canonical_text(problem: Mapping[str, Any]) -> str:
@@ -41,7 +52,7 @@ def canonical_text(problem: Mapping[str, Any]) -> str:
     core = {k: problem[k] for k in PROBLEM_KEYS if k in problem and problem[k] is not None}
     act = core["activation"]
     core["activation"] = {"alpha_plus": act["alpha_plus"], "alpha_minus": act["alpha_minus"]}
-    return json.dumps(core, sort_keys=True, separators=(",", ":"), ensure_ascii=True)
+    return canonical_json(core)
 
 
 def problem_digest(problem: Mapping[str, Any]) -> str:
