@@ -17,83 +17,27 @@ from __future__ import annotations
 
 import json
 import pathlib
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import cached_property
-from typing import Any, Mapping, Sequence
+from typing import Any
 
 from flint import fmpq
 
+from exactland.core.activation import Activation
+from exactland.core.display import problem_html, problem_latex, problem_repr
+from exactland.core.entries import Matrix, origin_text, parse_matrix, parse_vector
 from exactland.errors import (
     DimensionError,
     JSONFormatError,
     ShapeError,
 )
-from exactland.core.activation import Activation
-from exactland.core.display import problem_html, problem_latex, problem_repr
 from exactland.exact.digest import problem_digest
 from exactland.exact.intmat import ScaledRows, scaled_rows
 from exactland.exact.jsonio import read_json
 from exactland.exact.scalars import parse_exact, to_str
 
-__all__ = ["Dataset", "Problem", "load", "load_data", "parse_matrix"]
-
-Matrix = tuple[tuple[Any, ...], ...]
-
-
-def parse_matrix(
-    value: Any, name: str, rows: int | None = None, cols: int | None = None
-) -> Matrix:
-    """Parse a JSON-style list of rows into a tuple of tuples of exact numbers.
-
-    Parameters
-    ----------
-    value : list of lists
-        Rows of exact entries (strings, ints, Decimals, Fractions, fmpq).
-    name : str
-        Field name used in error messages (``"X"``).
-    rows, cols : int, optional
-        Required shape.
-
-    Returns
-    -------
-    tuple of tuples
-
-    Raises
-    ------
-    ShapeError
-        Not a list of equally long lists, or a shape mismatch.
-    NotExactError
-        An entry that is not exact; the message names ``name[r][c]``.
-
-    Examples
-    --------
-    >>> parse_matrix([["1/2", 3]], "W")
-    ((1/2, 3),)
-    """
-    if not isinstance(value, (list, tuple)) or any(
-        not isinstance(r, (list, tuple)) for r in value
-    ):
-        raise ShapeError("must be a list of rows (a list of lists)", name)
-    if len(value) == 0:
-        raise ShapeError("must have at least one row", name)
-    width = len(value[0])
-    for r, row in enumerate(value):
-        if len(row) != width:
-            raise ShapeError(
-                f"ragged rows: row 0 has {width} entries, row {r} has {len(row)}",
-                f"{name}[{r}]",
-            )
-    if width == 0:
-        raise ShapeError("rows must not be empty", name)
-    if rows is not None and len(value) != rows:
-        raise ShapeError(f"expected {rows} rows, got {len(value)}", name)
-    if cols is not None and width != cols:
-        raise ShapeError(f"expected {cols} columns, got {width}", name)
-    return tuple(
-        tuple(parse_exact(x, f"{name}[{r}][{c}]") for c, x in enumerate(row))
-        for r, row in enumerate(value)
-    )
-
+__all__ = ["Dataset", "Problem", "load", "load_data", "parse_matrix", "parse_vector"]
 
 def _transpose(m: Matrix) -> Matrix:
     return tuple(zip(*m)) if m else ()
@@ -123,12 +67,14 @@ class Dataset:
         if len(self.Y) != len(self.X):
             raise ShapeError(f"Y has {len(self.Y)} rows but X has {len(self.X)} samples", "Y")
 
-    def with_params(self, W: Sequence[Sequence[Any]], H: Sequence[Sequence[Any]]) -> "Problem":
-        """The problem at the point ``(W, H)`` (exact entries; any width)."""
+    def with_params(self, W: Sequence[Sequence[Any]], H: Sequence[Sequence[Any]],
+                    b: Sequence[Any] | None = None) -> Problem:
+        """The problem at the point ``(W, H)`` (and output bias ``b``; exact entries; any width)."""
         Wm = parse_matrix(list(map(list, W)), "W", cols=len(self.X[0]))
         return Problem(
             self.activation, self.X, self.Y, Wm,
             parse_matrix(list(map(list, H)), "H", len(self.Y[0]), len(Wm)),
+            None if b is None else parse_vector(b, "b", len(self.Y[0])),
         )
 
 
@@ -147,6 +93,14 @@ class Problem:
         Input weights, |I|×d (row i is ``w_i``).
     H : tuple of tuples
         Output weights, |J|×|I| (``H[j][i] = h_ji``).
+    b : tuple, optional
+        Output bias, |J| exact numbers: the network is ``ŷ = Hρ(Wx) + b``
+        (docs/mathematics.md, the output bias). None: no bias parameter at all
+        (the paper's model); ``(0, …, 0)`` is a bias parameter that is zero.
+    origin : str, optional
+        Where the problem came from (``exactland import``): canonical JSON text
+        of an object such as ``{"input_bias_column": 2, "source": "m.pt"}``.
+        Metadata only: not part of the mathematics, nor of the digest.
 
     Raises
     ------
@@ -167,6 +121,8 @@ class Problem:
     Y: Matrix
     W: Matrix
     H: Matrix
+    b: tuple[Any, ...] | None = None
+    origin: str | None = None
 
     def __post_init__(self) -> None:
         K, d = len(self.X), len(self.X[0])
@@ -185,6 +141,8 @@ class Problem:
             raise ShapeError(f"H has {len(self.H)} rows but Y has |J| = {J} columns", "H")
         if len(self.H[0]) != I:
             raise ShapeError(f"H has {len(self.H[0])} columns but W has |I| = {I} rows", "H")
+        if self.b is not None and len(self.b) != J:
+            raise ShapeError(f"b has {len(self.b)} entries but Y has |J| = {J} columns", "b")
 
     # -- shapes -----------------------------------------------------------
     @property
@@ -216,16 +174,46 @@ class Problem:
         """The data and activation alone."""
         return Dataset(self.activation, self.X, self.Y)
 
-    def with_params(self, W: Sequence[Sequence[Any]], H: Sequence[Sequence[Any]]) -> "Problem":
-        """The same data and activation at another point ``(W, H)`` (any width)."""
-        return self.dataset.with_params(W, H)
+    def with_params(self, W: Sequence[Sequence[Any]], H: Sequence[Sequence[Any]],
+                    b: Sequence[Any] | None = None) -> Problem:
+        """The same data and activation at another point ``(W, H[, b])`` (any width).
+
+        The result has an output bias exactly when ``b`` is given (pass
+        ``self.b`` to keep this problem's)."""
+        return self.dataset.with_params(W, H, b)
+
+    @property
+    def has_bias(self) -> bool:
+        """True when the model has an output bias parameter ``b``."""
+        return self.b is not None
+
+    @cached_property
+    def targets(self) -> Matrix:
+        """``Y − 1bᵀ``: the targets the hidden layer must fit at this ``b``.
+
+        At a fixed ``b`` the residuals ``Hρ(Wx_k) + b − y_k`` are those of the
+        bias-free problem with targets ``y_k − b``; every quantity computed at
+        the point (loss, residuals, ``d_ji``, ``φ_ji``) uses these.  Without a
+        bias this is ``Y`` itself.
+
+        Examples
+        --------
+        >>> p = load({"activation": {"alpha_plus": 1, "alpha_minus": 0}, "X": [[1, 0]],
+        ...           "Y": [[3]], "W": [[1, 0]], "H": [[1]], "b": ["1/2"]})
+        >>> p.targets
+        ((5/2,),)
+        """
+        if self.b is None:
+            return self.Y
+        return tuple(tuple(y - c for y, c in zip(row, self.b)) for row in self.Y)
 
     @cached_property
     def _all_rational(self) -> bool:
         act = self.activation
         if type(act.alpha_plus) is not fmpq or type(act.alpha_minus) is not fmpq:
             return False
-        return all(type(x) is fmpq for m in (self.X, self.Y, self.W, self.H) for row in m for x in row)
+        return (all(type(x) is fmpq for m in (self.X, self.Y, self.W, self.H) for row in m for x in row)
+                and all(type(x) is fmpq for x in self.b or ()))
 
     def is_rational(self) -> bool:
         """True when every entry is rational (the fast integer path applies).
@@ -240,7 +228,7 @@ class Problem:
 
     @cached_property
     def scaled(self) -> tuple[ScaledRows, ScaledRows, ScaledRows, ScaledRows]:
-        """Numerators and row denominators of X, W, Hᵀ, Y, computed once.
+        """Numerators and row denominators of X, W, Hᵀ and the targets ``Y − 1bᵀ``, computed once.
 
         The arrays are read-only (:func:`exactland.exact.intmat.scaled_rows`),
         so the cache cannot drift from the problem's exact entries.
@@ -253,14 +241,15 @@ class Problem:
         >>> Xn.tolist(), xd, Xn.flags.writeable
         ([[1, 2]], (2,), False)
         """
-        Xn, Wn, HTn, Yn = scaled_rows((self.X, self.W, tuple(zip(*self.H)), self.Y), self.is_rational())
+        Xn, Wn, HTn, Yn = scaled_rows((self.X, self.W, tuple(zip(*self.H)), self.targets),
+                                     self.is_rational())
         return Xn, Wn, HTn, Yn
 
     # -- serialisation ------------------------------------------------------
     def to_dict(self) -> dict[str, Any]:
         """The JSON-ready dict (every number an exact string)."""
-        mat = lambda m: [[to_str(x) for x in row] for row in m]  # noqa: E731
-        return {
+        mat = lambda m: [[to_str(x) for x in row] for row in m]
+        out = {
             "activation": {
                 "alpha_plus": to_str(self.activation.alpha_plus),
                 "alpha_minus": to_str(self.activation.alpha_minus),
@@ -270,6 +259,11 @@ class Problem:
             "W": mat(self.W),
             "H": mat(self.H),
         }
+        if self.b is not None:
+            out["b"] = [to_str(x) for x in self.b]
+        if self.origin is not None:
+            out["origin"] = json.loads(self.origin)
+        return out
 
     def digest(self) -> str:
         """``"sha256:…"`` of the canonical exact form (:mod:`exactland.exact.digest`).
@@ -312,7 +306,7 @@ def _data_fields(
     missing = [f for f in required if f not in data]
     if missing:
         raise JSONFormatError(f"missing field(s): {', '.join(missing)}", "problem")
-    unknown = sorted(set(data) - {"activation", "X", "Y", "W", "H", "name", "description"})
+    unknown = sorted(set(data) - {"activation", "X", "Y", "W", "H", "b", "origin", "name", "description"})
     if unknown:
         raise JSONFormatError(f"unknown field(s): {', '.join(unknown)}", "problem")
     act = data["activation"]
@@ -361,7 +355,8 @@ def load(source: str | pathlib.Path | Mapping[str, Any]) -> Problem:
     data, activation, X, Y = _data_fields(source, ["activation", "X", "Y", "W", "H"])
     W = parse_matrix(data["W"], "W", cols=len(X[0]))
     H = parse_matrix(data["H"], "H", rows=len(Y[0]), cols=len(W))
-    return Problem(activation, X, Y, W, H)
+    b = None if data.get("b") is None else parse_vector(data["b"], "b", len(Y[0]))
+    return Problem(activation, X, Y, W, H, b, origin_text(data.get("origin")))
 
 
 def load_data(source: str | pathlib.Path | Mapping[str, Any]) -> Dataset:
