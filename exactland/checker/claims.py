@@ -55,7 +55,8 @@ class Checker:
 
     def _stationary(self) -> bool:
         if self._stat is None:
-            if self._evidence or any(v != 0 for row in self.pt.dLdh for v in row):
+            if (self._evidence or any(v != 0 for row in self.pt.dLdh for v in row)
+                    or any(v != 0 for v in self.pt.dLdb or ())):
                 self._stat = False
             else:
                 self._stat = all(self.forms.analysis(i)[0] for i in range(self.pt.I))
@@ -83,6 +84,9 @@ class Checker:
                 self._fail(f"{w}.d: certificate says {fmt(n['d'])}, recomputed {fmt(pt.D_row(i))}")
             self._cmp(f"{w}.dL_dh", n["dL_dh"], pt.dLdh[i])
             self._cmp(f"{w}.dL_dr_scaled", n["dL_dr_scaled"], pt.dLdr[i])
+        if pt.dLdb is not None:
+            self._cmp("dL_db", c["dL_db"], pt.dLdb)
+            self.checked.append("dL_db = Σ_k e_k (the output bias)")
         self._cmp("local_maximum_possible", c["local_maximum_possible"], pt.lmax)
         self._cmp("global_minimum", c["global_minimum"], self.pt.L == 0)
         self.checked.append("loss, and kink_set, d, dL_dh, dL_dr_scaled of every neuron")
@@ -151,7 +155,7 @@ class Checker:
         p, w, f, pt = self.c["witness"][name], f"witness.{name}", self.pt.f, self.pt
         if p["kind"] != name:
             self._fail(f"{w}.kind: certificate says {p['kind']}, expected {name}")
-        dW, dH = p["direction"]["W"], p["direction"]["H"]
+        dW, dH, db = p["direction"]["W"], p["direction"]["H"], p["direction"].get("b")
         moved = pt.moved(dW, dH)
         if p["neuron"] is not None and any(i != p["neuron"] for i in moved):
             self._fail(f"{w}.neuron: certificate says {p['neuron']}, but the direction moves neurons {moved}")
@@ -162,7 +166,7 @@ class Checker:
                        f"changes side at t = {fmt(flip)}")
             return None
         ts = [f.div(tmax * m, 6) if tmax is not None else f.div(m, 5) for m in range(1, 6)]
-        coeffs = interpolate(ts, pt.path_losses(dW, dH, moved, ts), f.div)
+        coeffs = interpolate(ts, pt.path_losses(dW, dH, moved, ts, db), f.div)
         self._cmp(f"{w}.coefficients", p["coefficients"], coeffs)
         self._cmp(f"{w}.coefficients[0]", p["coefficients"][0], self.pt.L)
         order = next((n for n in range(1, 5) if coeffs[n] != 0), None)
@@ -174,14 +178,14 @@ class Checker:
         if not (t > 0 and (tmax is None or t < tmax)):
             self._fail(f"{w}.t: certificate says {fmt(t)}, not in (0, t_max = {fmt(tmax)})")
         else:
-            Lt = pt.path_losses(dW, dH, moved, [t])[0]
+            Lt = pt.path_losses(dW, dH, moved, [t], db)[0]
             self._cmp(f"{w}.loss", p["loss"], Lt)
             if (Lt < self.pt.L) != (name == "descent") or Lt == self.pt.L:
                 self._fail(f"{w}.loss: L(P + tΔ) = {fmt(Lt)} is not strictly "
                            f"{'below' if name == 'descent' else 'above'} L(P) = {fmt(self.pt.L)}")
         cor = p["corollary_4_4"]
         if cor is not None:
-            norm = pt.norm_sq(dW, dH)
+            norm = pt.norm_sq(dW, dH, db)
             self._cmp(f"{w}.corollary_4_4.C", cor["C"], coeffs[2])
             self._cmp(f"{w}.corollary_4_4.direction_norm_sq", cor["direction_norm_sq"], norm)
             if norm != 0:

@@ -206,7 +206,7 @@ def _problem(p: Any, rd: _Reader, strict: bool = True, where: str = "problem") -
     if not isinstance(p, dict):
         raise CFE("expected a JSON object", where)
     if strict:
-        _only(p, where, ("activation", "X", "Y", "W", "H"))
+        _only(p, where, ("activation", "X", "Y", "W", "H", "b", "origin"))
     out = _some_fields(p, where, X=rd.mat(None, None))
     K, d = dims(out["X"])
     if d < 2:
@@ -217,6 +217,9 @@ def _problem(p: Any, rd: _Reader, strict: bool = True, where: str = "problem") -
     if strict:
         _only(act, f"{where}.activation", ("alpha_plus", "alpha_minus"))
     out.update(_some_fields(act, f"{where}.activation", alpha_plus=rd.num, alpha_minus=rd.num))
+    out["b"] = _opt(rd.vec(dims(out["Y"])[1]))(p.get("b"), f"{where}.b")
+    if "origin" in p and not isinstance(p["origin"], dict):
+        raise CFE("expected a JSON object (metadata; not part of the mathematics)", f"{where}.origin")
     return out
 
 
@@ -233,21 +236,24 @@ def _neuron(i: int, sizes: tuple, rd: _Reader) -> Parser:
         d=rd.shaped(J, d), dL_dh=rd.vec(J), dL_dr_scaled=rd.num, tangential=tangential, escape=escape)
 
 
-def _path(sizes: tuple, rd: _Reader) -> Parser:
+def _path(sizes: tuple, rd: _Reader, bias: bool) -> Parser:
     K, d, J, I = sizes
     corollary = _opt(lambda v, w: _fields(v, w, C=rd.num, direction_norm_sq=rd.num, C_unit=rd.num))
-    direction = lambda v, w: _fields(v, w, W=rd.mat(I, d), H=rd.mat(J, I))  # noqa: E731
+    if bias:  # with an output bias every direction has its b component
+        direction = lambda v, w: _fields(v, w, W=rd.mat(I, d), H=rd.mat(J, I), b=rd.vec(J))  # noqa: E731
+    else:
+        direction = lambda v, w: _fields(v, w, W=rd.mat(I, d), H=rd.mat(J, I))  # noqa: E731
     return lambda v, w: _fields(
         v, w, kind=_choice("descent", "ascent"), direction=direction, t_max=_opt(rd.num),
         coefficients=rd.vec(5), order=_choice(1, 2), t=rd.num, loss=rd.num,
         neuron=_opt(_int(0, I)), corollary_4_4=corollary)
 
 
-def _witness(sizes: tuple, rd: _Reader) -> Parser:
+def _witness(sizes: tuple, rd: _Reader, bias: bool) -> Parser:
     def parse(v: Any, w: str) -> dict:
         if not isinstance(v, dict) or not set(v) <= {"descent", "ascent"}:
             raise CFE("expected an object with 'descent' and/or 'ascent'", w)
-        return {k: _path(sizes, rd)(x, f"{w}.{k}") for k, x in v.items()}
+        return {k: _path(sizes, rd, bias)(x, f"{w}.{k}") for k, x in v.items()}
     return _opt(parse)
 
 
@@ -260,17 +266,18 @@ def _structure(raw: Any, rd: _Reader) -> dict:
                   "the problem again)", "format")
     prob = _problem(_req(raw, "problem", ""), rd)
     sizes = dims(prob["X"]) + (dims(prob["Y"])[1], dims(prob["W"])[0])
-    I = sizes[3]
+    I, bias = sizes[3], prob["b"] is not None
     neurons = _list(lambda v, w: v, I)(_req(raw, "neurons", ""), "neurons")
+    extra = {"dL_db": rd.vec(sizes[2])} if bias else {}  # ∂L/∂b: only with an output bias
     out = _fields(
         raw, "", format=_choice(FORMAT), problem=lambda v, w: v, problem_digest=digest_text,
         neurons=lambda v, w: v, verdict=_choice(*_VERDICTS), loss=rd.num, stationary=_opt(_BOOL),
         escape_neurons=_list(_int(0, I)), radius=_opt(rd.num_inf),
         radius_constants=_opt(lambda v, w: _fields(v, w, rho_w=rd.num_inf, rho_h=rd.num_inf,
                                                    c=_list(rd.num_inf, I))),
-        local_maximum_possible=_BOOL, global_minimum=_BOOL, witness=_witness(sizes, rd),
+        local_maximum_possible=_BOOL, global_minimum=_BOOL, witness=_witness(sizes, rd, bias),
         reason=_opt(_str),
-        budget=lambda v, w: _fields(v, w, limit=_int()))
+        budget=lambda v, w: _fields(v, w, limit=_int()), **extra)
     out["neurons"] = [_neuron(i, sizes, rd)(n, f"neurons[{i}]") for i, n in enumerate(neurons)]
     ds = rd.stack([n["d"] for n in out["neurons"]], [f"neurons[{i}].d" for i in range(I)])
     for n, d in zip(out["neurons"], ds):

@@ -22,6 +22,7 @@ class Point:
         p = problem
         self.X, self.Y, self.W, self.H = p["X"], p["Y"], p["W"], p["H"]
         self.ap, self.am = p["alpha_plus"], p["alpha_minus"]
+        self.b = p.get("b")
         self.K, self.d, self.J, self.I = len(self.X), len(self.X[0]), len(self.Y[0]), len(self.W)
         self.Xn, self.Dx = field.clear_rows(self.X)
         self._point()
@@ -58,7 +59,9 @@ class Point:
         f, K, J, d = self.f, self.K, self.J, self.d
         self.Yhat, self.Zn, self.Dz = self.outputs(self.W, [self.hcol(i) for i in range(self.I)])
         self.sign = [[(z > 0) - (z < 0) for z in row] for row in self.Zn]
-        self.E = [[self.Yhat[k][j] - self.Y[k][j] for j in range(J)] for k in range(K)]
+        bias = self.b or [0] * J  # ŷ = Hρ(Wx) + b
+        self.E = [[self.Yhat[k][j] + bias[j] - self.Y[k][j] for j in range(J)] for k in range(K)]
+        self.dLdb = None if self.b is None else [sum((row[j] for row in self.E), 0) for j in range(J)]
         self.L = f.div(sum((e * e for row in self.E for e in row), 0), 2)
         En, De = f.clear_rows(self.E)
         (ap, am), Da = f.clear([self.ap, self.am])
@@ -77,7 +80,8 @@ class Point:
             self.dLdh.append([dot(self.W[i], Di[j]) for j in range(J)])
             self.dLdr.append(sum((self.H[j][i] * self.dLdh[i][j] for j in range(J)), 0))
         self.K0 = [[k for k in range(K) if self.sign[i][k] == 0] for i in range(self.I)]
-        self.lmax = all(self.rho(z) == 0 for row in self.Zn for z in row)
+        # with an output bias L is strictly convex in b: never a local maximum
+        self.lmax = self.b is None and all(self.rho(z) == 0 for row in self.Zn for z in row)
 
     # -- the claims of neurons[i] -----------------------------------------
     def D_row(self, i: int) -> list:
@@ -165,8 +169,10 @@ class Point:
                     flip = minimum(flip, self.f.div(absolute(self.z(i, k)), absolute(dz)))
         return flip
 
-    def path_losses(self, dW: list, dH: list, moved: list, ts: list) -> list:
-        """L(P + tΔ) for every t of ``ts`` (only the moved neurons are re-evaluated)."""
+    def path_losses(self, dW: list, dH: list, moved: list, ts: list, db: list | None = None) -> list:
+        """L(P + tΔ) for every t of ``ts`` (only the moved neurons are re-evaluated;
+        ``db``: the output bias moves by ``tΔb``)."""
+        shift = db or [0] * self.J
         base = self.outputs([self.W[i] for i in moved], [self.hcol(i) for i in moved])[0] \
             if moved else [[0] * self.J for _ in range(self.K)]
         out = []
@@ -174,13 +180,13 @@ class Point:
             rows = [[a + t * b for a, b in zip(self.W[i], dW[i])] for i in moved]
             cols = [[self.H[j][i] + t * dH[j][i] for j in range(self.J)] for i in moved]
             new = self.outputs(rows, cols)[0] if moved else base
-            s = sum(((self.Yhat[k][j] - base[k][j] + new[k][j] - self.Y[k][j]) ** 2
+            s = sum(((self.E[k][j] - base[k][j] + new[k][j] + t * shift[j]) ** 2
                      for k in range(self.K) for j in range(self.J)), 0)
             out.append(self.f.div(s, 2))
         return out
 
-    def norm_sq(self, dW: list, dH: list) -> Any:
-        return sum((x * x for M in (dW, dH) for row in M for x in row), 0)
+    def norm_sq(self, dW: list, dH: list, db: list | None = None) -> Any:
+        return sum((x * x for M in (dW, dH, [db or []]) for row in M for x in row), 0)
 
     def rho_w(self) -> Any:
         """min over i and k ∉ K⁰(i) of |z_ik| / ‖x_k‖₁ (INFINITY when there is none)."""

@@ -58,6 +58,7 @@ class QPoint:
         self.f = field
         X, Y, W, H = problem["X"], problem["Y"], problem["W"], problem["H"]
         self.ap, self.am = problem["alpha_plus"], problem["alpha_minus"]
+        self.b = problem.get("b")
         (self.K, self.d), self.J, self.I = X.shape, Y.shape[1], W.shape[0]
         self.Xn, self.Dx = X.cleared()
         self.Wn, self.dw = W.rows_cleared()
@@ -95,13 +96,19 @@ class QPoint:
         out, C = self.outputs(self.Wn, self.dw, hcols, self.Zn)
         Yn, Dy = Y.cleared()
         En, De = sub(mul(out.T, Dy), mul(Yn, C)), C * Dy
+        if self.b is not None:  # ŷ = Hρ(Wx) + b: every row of residuals moves by b
+            bn, Db = clear(list(self.b))
+            En, De = add(mul(En, Db), mul(ints([bn]), De)), De * Db
         g = math.gcd(De, *np.unique(En).tolist())
         self.En, self.De = (divexact(En, g), De // g) if g > 1 else (En, De)
         self.E_rows = self.En.tolist()
         self.L = Fraction(sumsq(self.En), 2 * self.De * self.De)
+        self.dLdb = None if self.b is None else [
+            Fraction(sum(int(x) for x in self.En[:, j].tolist()), self.De) for j in range(self.J)]
         # some ρ(z_ik) ≠ 0 iff some z_ik > 0 with a⁺ ≠ 0 or some z_ik < 0 with a⁻ ≠ 0
-        self.lmax = not ((self.apn != 0 and bool((self.sign > 0).any()))
-                         or (self.amn != 0 and bool((self.sign < 0).any())))
+        # with an output bias L is strictly convex in b: never a local maximum
+        self.lmax = self.b is None and not ((self.apn != 0 and bool((self.sign > 0).any()))
+                                            or (self.amn != 0 and bool((self.sign < 0).any())))
 
     def _gradients(self) -> None:
         A = self.slopes(self.sign)
@@ -241,11 +248,11 @@ class QPoint:
     def flip(self, dW: QArray, moved: list) -> Any:
         return qpaths.flip(self, dW, moved)
 
-    def path_losses(self, dW: QArray, dH: QArray, moved: list, ts: list) -> list:
-        return qpaths.path_losses(self, dW, dH, moved, ts)
+    def path_losses(self, dW: QArray, dH: QArray, moved: list, ts: list, db: list | None = None) -> list:
+        return qpaths.path_losses(self, dW, dH, moved, ts, db)
 
-    def norm_sq(self, dW: QArray, dH: QArray) -> Any:
-        return qpaths.norm_sq(dW, dH)
+    def norm_sq(self, dW: QArray, dH: QArray, db: list | None = None) -> Any:
+        return qpaths.norm_sq(dW, dH) + sum((Fraction(x) ** 2 for x in db or ()), Fraction(0))
 
     def rho_w(self) -> Any:
         return qpaths.rho_w(self)

@@ -125,6 +125,8 @@ def _path_dict(pw: PathWitness, problem: Problem, corollary: bool) -> dict[str, 
         "neuron": pw.neuron,
         "corollary_4_4": None,
     }
+    if problem.b is not None:
+        out["direction"]["b"] = _vec(pw.db or (0,) * problem.n_outputs)
     if corollary:
         C, n, cu = pw.corollary_4_4()
         out["corollary_4_4"] = {"C": to_str(C), "direction_norm_sq": to_str(n), "C_unit": to_str(cu)}
@@ -149,7 +151,8 @@ class Certificate:
         For type-1 minima: ``L(P + δP) ≥ L(P)`` whenever ``‖δP‖_∞ < radius``.
     radius_constants : RadiusConstants or None
     local_maximum_possible : bool
-        False as soon as some ``rho(w_i·x_k) != 0`` (Theorem D.1).
+        False as soon as some ``rho(w_i·x_k) != 0`` (Theorem D.1), and always
+        with an output bias (the loss is strictly convex in ``b``).
     global_minimum : bool
         ``L = 0``.
     neurons : tuple of NeuronReport
@@ -159,6 +162,9 @@ class Certificate:
         Why the verdict is undecided.
     budget_limit, budget_used : int
         Subset evaluations of the general tangential routine.
+    dL_db : vector or None
+        ``∂L/∂b = Σ_k e_k`` when the problem has an output bias (stationarity
+        needs it to vanish), else None.
 
     Examples
     --------
@@ -183,6 +189,7 @@ class Certificate:
     reason: str | None
     budget_limit: int
     budget_used: int
+    dL_db: Vector | None = None
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON contract as a dict (every exact number a string)."""
@@ -196,7 +203,7 @@ class Certificate:
             }
             if self.ascent is not None:
                 witness["ascent"] = _path_dict(self.ascent, self.problem, False)
-        return {
+        out = {
             "format": FORMAT,
             "problem": self.problem.to_dict(),
             "problem_digest": self.problem.digest(),
@@ -215,6 +222,9 @@ class Certificate:
             "reason": self.reason,
             "budget": {"limit": self.budget_limit},
         }
+        if self.problem.b is not None:
+            out["dL_db"] = _vec(self.dL_db or ())
+        return out
 
     def __repr__(self) -> str:
         return certificate_repr(self)

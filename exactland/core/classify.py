@@ -28,7 +28,7 @@ from exactland.core.kinks import NeuronData
 from exactland.exact.linalg import dot
 from exactland.core.network import Evaluation, evaluate
 from exactland.exact.scalars import sign
-from exactland.core.paths import PathWitness, activation_increments, neuron_path
+from exactland.core.paths import PathWitness, activation_increments, bias_gradient, bias_path, neuron_path
 from exactland.core.problem import Problem
 from exactland.core.stationarity import TangentialAnalysis, tangential_analysis
 from exactland.core.defaults import DEFAULT_BUDGET
@@ -195,7 +195,8 @@ def certify(problem: Problem, *, budget: int = DEFAULT_BUDGET, bulk: bool = True
         escape_neurons=tuple(i for i, ea in sorted((escapes or {}).items()) if ea.is_escape),
         radius=out.radius,
         radius_constants=out.constants,
-        local_maximum_possible=not ev.activates(),
+        local_maximum_possible=not ev.activates() and problem.b is None,
+        dL_db=bias_gradient(ev),
         global_minimum=ev.loss == 0,
         neurons=_reports(tab, tans, reached, escapes),
         descent=out.descent,
@@ -282,14 +283,20 @@ class _ZeroNeuronMemo:
 
 def _gradient_refutation(ev: Evaluation, tab: NeuronTable) -> _Outcome | None:
     """Definition 3.3, condition 1: a nonzero ``∂L/∂h_ji`` (eq. 4) gives
-    ``not-stationary`` with a first-order descent along ``−sgn·h_ji``."""
+    ``not-stationary`` with a first-order descent along ``−sgn·h_ji``; with an
+    output bias, so does a nonzero ``∂L/∂b_j = Σ_k e_kj`` (along ``−sgn·b_j``)."""
     problem, J = ev.problem, ev.problem.n_outputs
     if tab.bulk:
         grad = ev.first_nonzero_gradient()
     else:
         grad = next(((i, j) for i in range(len(tab)) for j in range(J) if tab[i].dL_dh[j] != 0), None)
     if grad is None:
-        return None
+        gb = bias_gradient(ev)
+        j = next((j for j, g in enumerate(gb or ()) if g != 0), None)
+        if j is None:
+            return None
+        return _Outcome(Verdict.NOT_STATIONARY, False,
+                        descent=bias_path(ev, _unit(J, j, fmpq(-sign(gb[j]))), "descent"))
     i, j = grad
     dh = _unit(J, j, fmpq(-sign(ev.dL_dh(j, i))))
     descent = neuron_path(ev, i, dh, (fmpq(0),) * problem.dim, "descent")

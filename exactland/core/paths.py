@@ -23,7 +23,7 @@ from exactland.errors import InternalError
 from exactland.exact.linalg import dot
 from exactland.exact.scalars import sign
 
-__all__ = ["PathWitness", "activation_increments", "neuron_path"]
+__all__ = ["PathWitness", "activation_increments", "bias_gradient", "bias_path", "neuron_path"]
 
 Vector = tuple[Any, ...]
 
@@ -36,8 +36,8 @@ class PathWitness:
     ----------
     kind : str
         ``"descent"`` or ``"ascent"``.
-    neuron : int
-        The neuron whose parameters move.
+    neuron : int or None
+        The neuron whose parameters move (None: only the output bias moves).
     dh : vector
         ``Δh_{·i}`` (per output j).
     dw : vector
@@ -52,10 +52,12 @@ class PathWitness:
         A point in ``(0, t_max)`` where the loss moved strictly the right way.
     loss : exact number
         ``L(P + tΔ)``.
+    db : vector or None
+        ``Δb``, the output-bias component (None: the bias does not move).
     """
 
     kind: str
-    neuron: int
+    neuron: int | None
     dh: Vector
     dw: Vector
     t_max: Any
@@ -63,10 +65,11 @@ class PathWitness:
     order: int
     t: Any
     loss: Any
+    db: Vector | None = None
 
     def norm_sq(self) -> Any:
         """``‖Δ‖²`` (squared Euclidean norm over all parameters)."""
-        return dot(self.dh, self.dh) + dot(self.dw, self.dw)
+        return dot(self.dh, self.dh) + dot(self.dw, self.dw) + (dot(self.db, self.db) if self.db else 0)
 
     def full_direction(self, n_neurons: int, n_outputs: int) -> tuple[tuple[Vector, ...], tuple[Vector, ...]]:
         """``(ΔW, ΔH)`` over all parameters: zero except neuron ``i``'s row and column.
@@ -89,6 +92,8 @@ class PathWitness:
         """
         zero = fmpq(0)
         W = [(zero,) * len(self.dw)] * n_neurons
+        if self.neuron is None:
+            return tuple(W), tuple((zero,) * n_neurons for _ in range(n_outputs))
         W[self.neuron] = tuple(self.dw)
         H = tuple(tuple(self.dh[j] if i == self.neuron else zero for i in range(n_neurons))
                   for j in range(n_outputs))
@@ -169,8 +174,55 @@ def neuron_path(
     AB, t_max = activation_increments(ev, i, dw)
     c = loss_polynomial((ev.e(k, j), dh[j] * A + h[j] * B, dh[j] * B)
                         for k, (A, B) in enumerate(AB) for j in range(J))
+    return _witness(ev, c, t_max, kind, i, tuple(dh), tuple(dw), None)
+
+
+def bias_gradient(ev: Evaluation) -> Vector | None:
+    """``∂L/∂b = Σ_k e_k`` (one entry per output), or None without an output bias.
+
+    Examples
+    --------
+    >>> from exactland.core.problem import load
+    >>> from exactland.core.network import evaluate
+    >>> p = load({"activation": {"alpha_plus": 1, "alpha_minus": 0}, "X": [[1, 0], [0, 1]],
+    ...           "Y": [[1], [2]], "W": [[1, 0]], "H": [[1]], "b": [0]})
+    >>> bias_gradient(evaluate(p))
+    (-2,)
+    """
+    p = ev.problem
+    if p.b is None:
+        return None
+    return tuple(sum((ev.e(k, j) for k in range(p.n_samples)), fmpq(0)) for j in range(p.n_outputs))
+
+
+def bias_path(ev: Evaluation, db: Sequence[Any], kind: str) -> PathWitness | None:
+    """The path that moves only the output bias by ``Δb``.
+
+    Every residual moves by ``tΔb``, so ``L(P + tΔ) = L + t Δb·Σ_k e_k +
+    ½ t² |K| ‖Δb‖²`` for every t ≥ 0 (no sample changes side).
+
+    Examples
+    --------
+    >>> from exactland.core.problem import load
+    >>> from exactland.core.network import evaluate
+    >>> p = load({"activation": {"alpha_plus": 1, "alpha_minus": 0}, "X": [[1, 0], [0, 1]],
+    ...           "Y": [[1], [2]], "W": [[1, 0]], "H": [[1]], "b": [0]})
+    >>> bias_path(evaluate(p), (fmpq(1),), "descent").coefficients
+    (1/2, -2, 1, 0, 0)
+    """
+    p = ev.problem
+    c = loss_polynomial((ev.e(k, j), db[j], fmpq(0)) for k in range(p.n_samples) for j in range(p.n_outputs))
+    zero = (fmpq(0),) * p.n_outputs
+    return _witness(ev, c, None, kind, None, zero, (fmpq(0),) * p.dim, tuple(db))
+
+
+def _witness(ev: Evaluation, c: tuple[Any, ...], t_max: Any, kind: str, i: int | None,
+             dh: Vector, dw: Vector, db: Vector | None) -> PathWitness | None:
+    """The path with loss polynomial ``c`` if it moves the loss the ``kind`` way first."""
     if c[0] != ev.loss:
         raise InternalError("path polynomial does not start at the loss")
+    if db is None and ev.problem.b is not None:
+        db = (fmpq(0),) * ev.problem.n_outputs
     want = -1 if kind == "descent" else 1
     order = next((n for n in range(1, 5) if c[n] != 0), None)
     if order is None or sign(c[order]) != want:
@@ -179,6 +231,6 @@ def neuron_path(
     for _ in range(2000):
         val = horner(c, t)
         if sign(val - c[0]) == want:
-            return PathWitness(kind, i, tuple(dh), tuple(dw), t_max, c, order, t, val)
+            return PathWitness(kind, i, dh, dw, t_max, c, order, t, val, db)
         t = t / 2
     raise InternalError("no witness point found although the first coefficient has the right sign")

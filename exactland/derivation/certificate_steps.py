@@ -180,5 +180,5 @@ def _single_neuron_problem(p: Any, i: int) -> Any:
     others = p.with_params([w for m, w in enumerate(p.W) if m != i] or [[0] * p.dim],
                            [[h for m, h in enumerate(row) if m != i] or [0] for row in p.H])
     ev = evaluate(others)
-    Y = [[p.Y[k][j] - (ev.e(k, j) + others.Y[k][j]) for j in range(p.n_outputs)] for k in range(p.n_samples)]
+    Y = [[p.targets[k][j] - (ev.e(k, j) + others.Y[k][j]) for j in range(p.n_outputs)] for k in range(p.n_samples)]
     return Problem(p.activation, p.X, parse_matrix(Y, "Y"), (p.W[i],), tuple((row[i],) for row in p.H))

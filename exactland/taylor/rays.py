@@ -242,7 +242,7 @@ def ray_polynomial(problem: Problem, direction: Direction) -> RayPolynomial:
             yhat = sum((problem.H[j][i] * A[i][k] for i in range(I)), ZERO)
             pk = sum((dH[j][i] * A[i][k] + problem.H[j][i] * B[i][k] for i in range(I)), ZERO)
             qk = sum((dH[j][i] * B[i][k] for i in range(I)), ZERO)
-            triples.append((yhat - problem.Y[k][j], pk, qk))
+            triples.append((yhat - problem.targets[k][j], pk, qk))  # Y − b: the bias is fixed
     P = tuple(tuple(triples[k * J + j][1] for j in range(J)) for k in range(K))
     Q = tuple(tuple(triples[k * J + j][2] for j in range(J)) for k in range(K))
     return RayPolynomial(problem, direction, loss_polynomial(triples), eps0, first, tuple(orth), P, Q)

@@ -219,7 +219,7 @@ def _loss_piece(o: AlignedOrthant) -> sp.Poly:
     piece = o.poly(0)
     for k in range(p.n_samples):
         for j in range(p.n_outputs):
-            out = o.poly(-to_sympy(p.Y[k][j]))
+            out = o.poly(-to_sympy(p.targets[k][j]))  # targets: Y − b at a fixed output bias
             for i in range(p.n_neurons):
                 slope = to_sympy(p.activation.slope(o.sides[i][k]))
                 dr = o.dr[i] if o.dr[i] is not None else 0
