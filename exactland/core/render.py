@@ -64,20 +64,25 @@ def summary(cert: Certificate, *, max_neurons: int = 12) -> str:
         f"stationary (Def. 3.3): {cert.stationary}",
         f"escape neurons (Def. 4.1): {list(cert.escape_neurons)}",
     ]
+    if p.b is not None:
+        lines.insert(3, f"output bias b = {_v(p.b)}, dL/db = sum_k e_k = {_v(cert.dL_db or ())}")
     if cert.verdict is Verdict.TYPE_1_MINIMUM:
         rc = cert.radius_constants
         if rc is None:
             raise InternalError("a type-1 certificate without radius constants")
         lines.append(
             f"certified radius: L(P + dP) >= L(P) for all ||dP||_inf < {short(cert.radius)}"
+            f"{' (dP over W and H; any db)' if p.b is not None else ''}"
             f"   (rho_w = {short(rc.rho_w)}, rho_h = {short(rc.rho_h)})"
         )
         if cert.global_minimum:
             lines.append("global minimum: L = 0")
     d = cert.descent
     if d is not None:
+        moved = (f"output bias only, db = {_v(d.db or ())}" if d.neuron is None else
+                 f"neuron {d.neuron}, dh = {_v(d.dh)}, dw = {_v(d.dw)}")
         lines.append(
-            f"descent path: neuron {d.neuron}, dh = {_v(d.dh)}, dw = {_v(d.dw)}; "
+            f"descent path: {moved}; "
             f"L(P + tD) = {polynomial(d.coefficients)}"
             + (f" for 0 <= t < {to_str(d.t_max)}" if d.t_max is not None else " for all t >= 0")
         )

@@ -143,4 +143,4 @@ def move_neuron(problem: Problem, m: int, dh: Sequence[Any], dw: Sequence[Any], 
     W[m] = [a + t * b for a, b in zip(W[m], dw)]
     for j, row in enumerate(H):
         row[m] = row[m] + t * dh[j]
-    return problem.with_params(W, H)
+    return problem.with_params(W, H, problem.b)

@@ -136,7 +136,7 @@ def _check_function_kept(original: Problem, embedded: Problem) -> None:
 def _with_unit(problem: Problem, w: Vector, h: Vector) -> Problem:
     W = [list(r) for r in problem.W] + [list(w)]
     H = [list(row) + [hj] for row, hj in zip(problem.H, h)]
-    return problem.with_params(W, H)
+    return problem.with_params(W, H, problem.b)
 
 
 # ----------------------------------------------------------------- replication
@@ -218,7 +218,7 @@ def replicate(
         W.append([bl * c for c in w0])
         for j, row in enumerate(H):
             row.append(gl * h0[j])
-    embedded = problem.with_params(W, H)
+    embedded = problem.with_params(W, H, problem.b)
     _check_function_kept(problem, embedded)
     new = (i0,) + tuple(range(problem.n_neurons, embedded.n_neurons))
     if not compare:

@@ -265,7 +265,7 @@ def point_along(problem: Problem, direction: Direction, eps: Any) -> Problem:
     """The problem at ``P + εΔ``."""
     W = [[a + eps * b for a, b in zip(r, dr)] for r, dr in zip(problem.W, direction.W)]
     H = [[a + eps * b for a, b in zip(r, dr)] for r, dr in zip(problem.H, direction.H)]
-    return problem.with_params(W, H)
+    return problem.with_params(W, H, problem.b)
 
 
 def check_against_loss(rp: RayPolynomial, points: Sequence[Any] | None = None) -> tuple[tuple[Any, Any], ...]:
