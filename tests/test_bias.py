@@ -185,3 +185,19 @@ def test_embeddings_keep_the_bias():
     rep = replicate(p, 0, ["1", "1"], ["1/3", "2/3"])
     assert rep.problem.b == p.b and rep.problem.n_neurons == 2
     assert exactland.certify(rep.problem).loss == 3 == _loss(rep.problem.to_dict())
+
+
+def test_rounding_hint_for_float_copies():
+    from exactland.core.hints import looks_rounded, rounding_hint
+
+    # MIN with w₁ written as the float 1 + 2⁻⁵² (1.0000000000000002): no longer stationary
+    # (∂L/∂h = Σ e_k z_k moves away from 0), and the hint names the entry.
+    p = exactland.load({**MIN, "W": [["1.0000000000000002", 1]]})
+    cert = exactland.certify(p)
+    assert cert.verdict.value == "not-stationary"
+    hint = rounding_hint(p, cert.verdict.value)
+    assert hint is not None and "W[0][0] = 1.0000000000000002" in hint and "snap" in hint
+    assert rounding_hint(exactland.load(MIN), "type-1-minimum") is None
+    assert rounding_hint(exactland.load({**MIN, "W": [["3/2", 1]]}), "not-stationary") is None
+    assert looks_rounded(exactland.load({**MIN, "b": ["0.33333334"]}).b[0])  # float32's 1/3
+    assert not looks_rounded(exactland.load({**MIN, "b": ["0.125"]}).b[0])

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import sys
 import pathlib
 from typing import Any
 
@@ -46,6 +47,7 @@ def register(sub: Any) -> None:
 
 def _certify(args: argparse.Namespace) -> int:
     from exactland.core.classify import certify
+    from exactland.core.hints import rounding_hint
     from exactland.core.render import summary
 
     budget = budget_of(args)
@@ -56,6 +58,9 @@ def _certify(args: argparse.Namespace) -> int:
     if args.out:
         pathlib.Path(args.out).write_text(text + "\n", encoding="utf-8")
     print(text if args.json else summary(cert))
+    hint = rounding_hint(problem, cert.verdict.value)
+    if hint is not None:
+        print(hint, file=sys.stderr)
     return EXIT_OK
 
 
@@ -93,6 +98,7 @@ def _examples(args: argparse.Namespace) -> int:
             print(f"{name}: {example_description(name)}")
         return EXIT_OK
     from exactland.core.classify import certify
+    from exactland.core.hints import rounding_hint
     from exactland.core.render import summary
 
     for name in example_names():
