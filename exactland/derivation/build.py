@@ -10,7 +10,7 @@ from exactland.core.network import evaluate
 from exactland.derivation.certificate_steps import escape_step, path_steps, radius_step, verdict_step
 from exactland.derivation.model import Derivation, DerivationMismatch, Step, verify_facts
 from exactland.derivation.stationarity_steps import (
-    condition1_step, condition2_step, condition3_step, d_step, data_step, forward_step, kink_step,
+    bias_step, condition1_step, condition2_step, condition3_step, d_step, data_step, forward_step, kink_step,
     stationary_step,
 )
 from exactland.derivation.taylor_steps import contrast_step, gram_step, tangential_axis_step
@@ -54,8 +54,8 @@ def derive(problem: Any, cert: Any = None, *, title: str | None = None, descript
     ev = evaluate(problem)
     nds = [neuron_data(ev, i) for i in range(problem.n_neurons)]
     steps = [data_step(problem, description), forward_step(ev), kink_step(ev), d_step(ev),
-             condition1_step(ev), condition2_step(ev, nds), condition3_step(ev, nds, cert),
-             stationary_step(cert)]
+             condition1_step(ev)] + ([bias_step(ev)] if problem.b is not None else []) + [
+             condition2_step(ev, nds), condition3_step(ev, nds, cert), stationary_step(cert)]
     if cert.stationary:
         steps.append(escape_step(ev, nds, cert))
     steps.append(verdict_step(cert))

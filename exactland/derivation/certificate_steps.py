@@ -97,7 +97,7 @@ def _path_step(key: str, title: str, refs: tuple[str, ...], cert: Certificate, w
     """The certificate's ``descent`` or ``ascent`` path, its polynomial re-derived and checked."""
     pw = getattr(cert, which)
     p = cert.problem
-    rp = ray_polynomial(p, Direction(*pw.full_direction(p.n_neurons, p.n_outputs)))
+    rp = ray_polynomial(p, Direction(*pw.full_direction(p.n_neurons, p.n_outputs), b=pw.db))
     if rp.coefficients != pw.coefficients:
         raise CheckFailed(f"{which} path: the all-parameter Taylor polynomial != the certificate's")
     pts = check_against_loss(rp)
@@ -107,7 +107,8 @@ def _path_step(key: str, title: str, refs: tuple[str, ...], cert: Certificate, w
              Fact(base + ("t_max",), None if pw.t_max is None else to_str(pw.t_max))]
     rel = "<" if which == "descent" else ">"
     rng = (r"t \ge 0" if pw.t_max is None else rf"0 \le t < {tex(pw.t_max)}")
-    disp = [rf"\Delta h_{{\cdot {pw.neuron}}} = {tex_vec(pw.dh)},\quad \Delta w_{{{pw.neuron}}} = {tex_vec(pw.dw)}",
+    disp = [rf"\Delta b = {tex_vec(pw.db)}" if pw.neuron is None else
+            rf"\Delta h_{{\cdot {pw.neuron}}} = {tex_vec(pw.dh)},\quad \Delta w_{{{pw.neuron}}} = {tex_vec(pw.dw)}",
             rf"L(P + t\Delta) = {tex_poly(pw.coefficients, 't')} \quad ({rng})",
             rf"L(P + {tex(pw.t)}\,\Delta) = {tex(pw.loss)} {rel} {tex(cert.loss)} = L(P)"]
     claim = f"Along this path the loss {'decreases' if which == 'descent' else 'increases'} strictly."

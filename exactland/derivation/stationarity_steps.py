@@ -27,7 +27,7 @@ from exactland.exact.scalars import sign, to_str
 from exactland.taylor.rays import CheckFailed
 
 __all__ = [
-    "data_step", "forward_step", "kink_step", "d_step", "condition1_step",
+    "data_step", "forward_step", "kink_step", "d_step", "condition1_step", "bias_step",
     "condition2_step", "condition3_step", "stationary_step", "phi_direct", "F_direct",
 ]
 
@@ -51,7 +51,8 @@ def data_step(problem: Any, description: str) -> Step:
              "as in certificates (the paper counts from 1).")
     facts = (Fact(("problem",), p.to_dict()),)
     return Step("data", "Data, activation and the point", ("Section 2", "eq. (1)", "eq. (2)"), claim,
-                description, (f"W = {tex_matrix(p.W)}", f"H = {tex_matrix(p.H)}"),
+                description, (f"W = {tex_matrix(p.W)}", f"H = {tex_matrix(p.H)}")
+                + ((f"b = {tex_vec(p.b)}",) if p.b is not None else ()),
                 Table(("$k$", "$x_k$", "$y_k$"), rows), facts)
 
 
@@ -64,7 +65,7 @@ def forward_step(ev: Evaluation) -> Step:
         rows.append((f"${k}$", ", ".join(f"${tex(ev.z(i, k))}$" for i in range(p.n_neurons)),
                      f"${tex_vec(yhat)}$", f"${tex_vec(tuple(ev.e(k, j) for j in range(p.n_outputs)))}$"))
     claim = f"The loss at the point is $L = {tex(ev.loss)}$."
-    just = (r"Outputs $\hat y_k = H\rho(W x_k)$ (eq. (1)), residuals $e_{kj} = \hat y_{kj} - y_{kj}$ and "
+    just = (r"Outputs $\hat y_k = H\rho(W x_k)" + (r" + b" if p.b is not None else "") + r"$ (eq. (1)), residuals $e_{kj} = \hat y_{kj} - y_{kj}$ and "
             r"$L = \tfrac12 \sum_{k,j} e_{kj}^2$ (eq. (2)).")
     return Step("forward", "Forward pass and loss", ("eq. (1)", "eq. (2)"), claim, just,
                 (rf"L = \tfrac12 \sum_{{k,j}} e_{{kj}}^2 = {tex(ev.loss)}",),
@@ -131,6 +132,23 @@ def condition1_step(ev: Evaluation) -> Step:
                 (r"\frac{\partial L}{\partial h_{ji}} = w_i \cdot d_{ji}",),
                 Table(("$i$", "$(\\partial L/\\partial h_{ji})_j$"), tuple(rows)), tuple(facts),
                 ("w_i . d_ji recomputed from d_ji equals the certificate's dL/dh",))
+
+
+def bias_step(ev: Evaluation) -> Step:
+    """With an output bias: ``∂L/∂b_j = Σ_k e_kj`` must vanish (docs/mathematics.md §12)."""
+    p = ev.problem
+    J = p.n_outputs
+    grad = tuple(sum((ev.e(k, j) for k in range(p.n_samples)), ZERO) for j in range(J))
+    bad = [(j, v) for j, v in enumerate(grad) if v != 0]
+    claim = (r"Condition 1 for the bias holds: every $\partial L/\partial b_j = \sum_k e_{kj}$ is $0$."
+             if not bad else
+             rf"Condition 1 for the bias fails: $\partial L/\partial b_{{{bad[0][0]}}} = {tex(bad[0][1])} \ne 0$, "
+             "so the point is not stationary.")
+    return Step("condition-1b", "Definition 3.3 with an output bias", ("Definition 3.3", "eq. (2)"), claim,
+                "The loss is differentiable in the output bias, so its derivatives must vanish "
+                "(docs/mathematics.md, section 12).",
+                (rf"\frac{{\partial L}}{{\partial b}} = \sum_k e_k = {tex_vec(grad)}",), None,
+                (Fact(("dL_db",), fact_vector(grad)),), ("Σ_k e_k recomputed from the residuals",))
 
 
 def condition2_step(ev: Evaluation, nds: list[NeuronData]) -> Step:

@@ -20,7 +20,7 @@ from flint import fmpq
 from exactland.errors import InputError, JSONFormatError
 from exactland.exact.linalg import dot
 from exactland.exact.scalars import parse_exact, sign, to_str
-from exactland.core.problem import Problem, parse_matrix
+from exactland.core.problem import Problem, parse_matrix, parse_vector
 from exactland.exact.jsonio import read_json
 
 __all__ = [
@@ -45,22 +45,28 @@ class Direction:
         ``Δh_ji``, |J|×|I|.
     label : str
         How the direction was obtained (for reports).
+    b : tuple or None
+        ``Δb`` (output bias; docs/mathematics.md §12), None when it does not move.
     """
 
     W: Matrix
     H: Matrix
     label: str = "direction file"
+    b: tuple[Any, ...] | None = None
 
     def to_dict(self) -> dict[str, Any]:
-        """``{"W": [[...]], "H": [[...]]}`` with exact strings (a direction file)."""
-        return {
+        """``{"W": [[...]], "H": [[...]]}`` (and ``"b"``) with exact strings (a direction file)."""
+        out = {
             "W": [[to_str(x) for x in row] for row in self.W],
             "H": [[to_str(x) for x in row] for row in self.H],
         }
+        if self.b is not None:
+            out["b"] = [to_str(x) for x in self.b]
+        return out
 
     def norm_sq(self) -> Any:
         """``‖Δ‖²`` over all parameters."""
-        return sum((x * x for m in (self.W, self.H) for row in m for x in row), ZERO)
+        return sum((x * x for m in (self.W, self.H, (self.b or (),)) for row in m for x in row), ZERO)
 
 
 def neuron_direction(problem: Problem, i: int, dw: Sequence[Any] | None = None,
@@ -124,12 +130,15 @@ def direction_from_dict(problem: Problem, data: Mapping[str, Any], label: str = 
     """
     if not isinstance(data, Mapping) or not {"W", "H"} <= set(data):
         raise JSONFormatError('a direction must be {"W": [[...]], "H": [[...]]}', "direction")
-    extra = sorted(set(data) - {"W", "H", "description", "name"})
+    extra = sorted(set(data) - {"W", "H", "b", "description", "name"})
     if extra:
         raise JSONFormatError(f"unknown field(s): {', '.join(extra)}", "direction")
+    if "b" in data and problem.b is None:
+        raise JSONFormatError("a b component needs a problem with an output bias", "direction.b")
     W = parse_matrix(data["W"], "direction.W", problem.n_neurons, problem.dim)
     H = parse_matrix(data["H"], "direction.H", problem.n_outputs, problem.n_neurons)
-    return Direction(W, H, str(data.get("description", label)))
+    b = parse_vector(data["b"], "direction.b", problem.n_outputs) if "b" in data else None
+    return Direction(W, H, str(data.get("description", label)), b)
 
 
 _NAMED = re.compile(r"^(-?)(escape|axis|radial|tangential|descent|ascent)(?::(.*))?$")
@@ -294,7 +303,7 @@ def _witness_path_direction(problem: Problem, kind: str, parts: Sequence[str], s
         raise InputError(f"the certificate has no {kind} path", spec)
     dW, dH = pw.full_direction(problem.n_neurons, problem.n_outputs)
     return Direction(tuple(map(tuple, dW)), tuple(map(tuple, dH)),
-                     f"certificate {kind} path (neuron {pw.neuron})")
+                     f"certificate {kind} path (neuron {pw.neuron})", pw.db)
 
 
 def _negate(dv: Direction, neg: bool) -> Direction:
@@ -302,7 +311,8 @@ def _negate(dv: Direction, neg: bool) -> Direction:
     if not neg:
         return dv
     flip = lambda m: tuple(tuple(-x for x in row) for row in m)  # noqa: E731
-    return Direction(flip(dv.W), flip(dv.H), "minus " + dv.label)
+    return Direction(flip(dv.W), flip(dv.H), "minus " + dv.label,
+                     None if dv.b is None else tuple(-x for x in dv.b))
 
 
 def _cert(problem: Problem, cert: Any) -> Any:

@@ -242,7 +242,8 @@ def ray_polynomial(problem: Problem, direction: Direction) -> RayPolynomial:
             yhat = sum((problem.H[j][i] * A[i][k] for i in range(I)), ZERO)
             pk = sum((dH[j][i] * A[i][k] + problem.H[j][i] * B[i][k] for i in range(I)), ZERO)
             qk = sum((dH[j][i] * B[i][k] for i in range(I)), ZERO)
-            triples.append((yhat - problem.targets[k][j], pk, qk))  # Y − b: the bias is fixed
+            pk += direction.b[j] if direction.b is not None else ZERO  # the output bias moves by tΔb
+            triples.append((yhat - problem.targets[k][j], pk, qk))  # targets Y − b
     P = tuple(tuple(triples[k * J + j][1] for j in range(J)) for k in range(K))
     Q = tuple(tuple(triples[k * J + j][2] for j in range(J)) for k in range(K))
     return RayPolynomial(problem, direction, loss_polynomial(triples), eps0, first, tuple(orth), P, Q)
@@ -265,7 +266,10 @@ def point_along(problem: Problem, direction: Direction, eps: Any) -> Problem:
     """The problem at ``P + εΔ``."""
     W = [[a + eps * b for a, b in zip(r, dr)] for r, dr in zip(problem.W, direction.W)]
     H = [[a + eps * b for a, b in zip(r, dr)] for r, dr in zip(problem.H, direction.H)]
-    return problem.with_params(W, H, problem.b)
+    b = problem.b
+    if direction.b is not None and b is not None:
+        b = tuple(a + eps * c for a, c in zip(b, direction.b))
+    return problem.with_params(W, H, b)
 
 
 def check_against_loss(rp: RayPolynomial, points: Sequence[Any] | None = None) -> tuple[tuple[Any, Any], ...]:
