@@ -34,6 +34,9 @@ _LAZY: dict[str, tuple[str, str | None]] = {
     "Dataset": ("exactland.core.problem", "Dataset"),
     "load": ("exactland.core.problem", "load"),
     "load_data": ("exactland.core.problem", "load_data"),
+    "snap": ("exactland.dynamics.point_snap", "snap_point"),
+    "from_arrays": ("exactland.importing.arrays", "from_arrays"),
+    "from_torch": ("exactland.importing.torch_model", "from_torch"),
     "check_certificate": ("exactland.checker", "check_certificate"),
     "CheckReport": ("exactland.checker", "CheckReport"),
     "ExactlandError": ("exactland.errors", "ExactlandError"),
@@ -49,7 +52,10 @@ if TYPE_CHECKING:  # pragma: no cover
     from exactland.core.certificate import Certificate, Verdict  # noqa: F401
     from exactland.core.classify import certify  # noqa: F401
     from exactland.core.problem import Dataset, Problem, load, load_data  # noqa: F401
+    from exactland.dynamics.point_snap import snap_point as snap  # noqa: F401
     from exactland.errors import ExactlandError, InternalError  # noqa: F401
+    from exactland.importing.arrays import from_arrays  # noqa: F401
+    from exactland.importing.torch_model import from_torch  # noqa: F401
 
 
 def __getattr__(name: str) -> Any:

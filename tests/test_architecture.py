@@ -26,7 +26,7 @@ LAYERS = {
     "exact": 1,
     "checker": 2,
     "core": 3,
-    "builtin": 4, "testing": 4,
+    "builtin": 4, "testing": 4, "importing": 4,
     "taylor": 5, "embedding": 5, "dynamics": 5, "ncf": 5,
     "derivation": 6, "census": 6,
     "cli": 7,

@@ -1,4 +1,4 @@
-"""Commands of the float path: ``train``, ``phases``, ``snap``, ``plot``, ``demo``."""
+"""Commands of the float path: ``train``, ``phases``, ``plot``, ``demo`` (``snap``: :mod:`exactland.cli.snap`)."""
 from __future__ import annotations
 
 import argparse
@@ -50,11 +50,21 @@ def register(sub: Any) -> None:
     """Add the train/phases/snap/plot/demo subcommands."""
     from exactland.dynamics.settings import SECTION_4_1_1
 
-    t = sub.add_parser("train", help="full-batch gradient descent (float64) from small initialisation; "
-                       "the defaults are the paper's Section 4.1.1 settings")
-    t.add_argument("problem", help="problem or data JSON (W and H may be absent)")
+    t = sub.add_parser("train", help="full-batch gradient descent (float64) from small initialisation, "
+                       "or continued from a problem's point (--from); the defaults are the paper's "
+                       "Section 4.1.1 settings")
+    t.add_argument("problem", nargs="?", help="problem or data JSON (W and H may be absent; not used as a "
+                   "start point: see --from)")
+    t.add_argument("--from", dest="start", metavar="PROBLEM",
+                   help="continue gradient descent from this problem's W, H (and b), on its data and "
+                   "activation, instead of a random initialisation (one run; --init-std and --seed(s) do "
+                   "not apply)")
+    t.add_argument("--bias", action="store_true",
+                   help="also train an output bias b (y = H rho(Wx) + b), starting at 0 (implied by --from a "
+                   "problem with b)")
     paper = SECTION_4_1_1
-    t.add_argument("--width", type=_count, default=paper.width, help=f"hidden neurons (default {paper.width})")
+    t.add_argument("--width", type=_count, default=None,
+                   help=f"hidden neurons (default {paper.width}; with --from: the problem's width)")
     t.add_argument("--init-std", type=_number, default=paper.init_std,
                    help=f"standard deviation of the initial weights (default {paper.init_std:g})")
     t.add_argument("--lr", type=_number, default=paper.lr,
@@ -83,20 +93,14 @@ def register(sub: Any) -> None:
     p.add_argument("--seed-index", type=int, default=0, help="which seed of a batch (default 0)")
     p.add_argument("--json", action="store_true", help="print JSON")
     p.set_defaults(handler=_phases)
-    s = sub.add_parser("snap", help="exact certified point near a step, plateau or the end of a run")
-    s.add_argument("run", help="run folder")
-    s.add_argument("--at", default="final", help="a step number, 'final' or 'plateau-N' (default final)")
-    s.add_argument("--seed-index", type=int, default=0, help="which seed of a batch (default 0)")
-    s.add_argument("--json", action="store_true", help="print JSON")
-    s.set_defaults(handler=_snap)
-    s.add_argument("--out", help="where to save the snapped problem JSON (default: RUN/snap-AT.json)")
-    add_force(s)
     g = sub.add_parser("plot", help="Figure 3 panels of a run (PNG)")
     g.add_argument("run", help="run folder")
     g.add_argument("--seed-index", type=int, default=0, help="which seed of a batch (default 0)")
     g.add_argument("--seeds", help="several seed indices of a batch, one row each: 'a:b' or 'a,b,c' "
                    "(default: --seed-index alone)")
     g.add_argument("--log-step", action="store_true", help="logarithmic step axis")
+    g.add_argument("--ncf", action="store_true", help="snap each plateau and draw its predicted escape "
+                   "directions (NCF KKT points, `exactland ncf`) dashed on the angle panel")
     g.add_argument("--out", help="PNG path (default: RUN/figure3.png)")
     add_force(g)
     g.set_defaults(handler=_plot)
@@ -119,15 +123,45 @@ def _progress(done: int, total: int) -> None:
         sys.stderr.flush()
 
 
-def _config(args: argparse.Namespace) -> Any:
+def _config(args: argparse.Namespace, width: int | None = None, bias: bool = False) -> Any:
+    """The run's settings; ``width``/``bias`` from a start point (``--from``), else the options."""
     from exactland.dynamics.config import TrainConfig
+    from exactland.dynamics.settings import SECTION_4_1_1
 
     seeds = _seeds(args.seeds) if args.seeds else (args.seed,)
     log_every = args.log_every or max(1, args.steps // 3000)
     ck = args.checkpoint_every or max(1, args.steps // (600 if len(seeds) == 1 else 20))
-    return TrainConfig(width=args.width, init_std=args.init_std, lr=args.lr, steps=args.steps,
-                       loss=args.loss, seeds=seeds, log_every=log_every, checkpoint_every=ck,
-                       engine=args.engine)
+    if width is None:
+        width = SECTION_4_1_1.width if args.width is None else args.width
+    return TrainConfig(width=width, init_std=0.0 if args.start else args.init_std, lr=args.lr,
+                       steps=args.steps, loss=args.loss, seeds=seeds, log_every=log_every,
+                       checkpoint_every=ck, engine=args.engine, bias=bias or args.bias)
+
+
+def _setup(args: argparse.Namespace) -> tuple[Any, Any, Any, dict | None]:
+    """``(config, dataset, start point or None, start record or None)`` of ``train``.
+
+    With ``--from``: the problem's data, width and point, converted to float64
+    by :func:`exactland.dynamics.run.float_point` (its nearest floats).
+    """
+    from exactland.core.problem import load, load_data
+    from exactland.dynamics.run import float_point
+
+    if args.start is None:
+        if args.problem is None:
+            raise InputError("give a data or problem file, or --from PROBLEM", "problem")
+        return _config(args), load_data(args.problem), None, None
+    if args.problem is not None:
+        raise InputError("give either a data file or --from PROBLEM (its data are used), not both", "--from")
+    if args.seeds is not None:
+        raise InputError("a run --from a point is deterministic: one run, no --seeds", "--seeds")
+    problem = load(args.start)
+    if args.width is not None and args.width != problem.n_neurons:
+        raise InputError(f"the start point has {problem.n_neurons} neurons; --width {args.width} does not "
+                         "match (leave it out)", "--width")
+    W, H, b = float_point(problem)
+    cfg = _config(args, problem.n_neurons, b is not None)
+    return cfg, problem.dataset, (W, H, b), {"from": str(args.start), "digest": problem.digest()}
 
 
 #: Largest batch whose final points are certified by default after training.
@@ -135,20 +169,24 @@ CERTIFY_FINAL_UP_TO = 100
 
 
 def _train(args: argparse.Namespace) -> int:
-    from exactland.core.problem import load_data
     from exactland.dynamics.batch import train_and_save
 
-    cfg = _config(args)
-    data = load_data(args.problem)
+    cfg, data, init, start = _setup(args)
     out = prepare_folder(args.out, args.force)  # before any work
     try:
-        r = train_and_save(data, cfg, out, _seed_progress if len(cfg.seeds) > 1 else None)
+        r = train_and_save(data, cfg, out, _seed_progress if len(cfg.seeds) > 1 else None, init=init,
+                           start=start)
     except KeyboardInterrupt:
         print(f"interrupted: the seeds finished so far are in {out}/", file=sys.stderr)
         raise
     s = r.summary()
     print(f"trained {cfg.steps} steps × {len(cfg.seeds)} seed(s) in {r.raw.seconds:.2f} s "
           f"({r.raw.engine}); run written to {out}")
+    if start is not None:
+        name = "MSE" if cfg.loss == "mse" else "½Σe²"
+        first, last = float(r.raw.losses[0, 0]), float(r.raw.losses[0, -1])
+        print(f"continued from {start['from']}: {name} {first:.9g} at the start, {last:.9g} at step "
+              f"{cfg.steps}" + ("; output bias b trained" if cfg.bias else ""))
     for seed, at in zip(cfg.seeds, s["diverged_at"]):
         if at >= 0:
             print(f"seed {seed}: DIVERGED (non-finite loss or parameters) at step {at}")
@@ -222,26 +260,6 @@ def _phases(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _snap(args: argparse.Namespace) -> int:
-    from exactland.dynamics.checkpoints import checkpoint_note, describe_snap, snap_at, snap_report
-    from exactland.dynamics.run import load_run
-
-    r = load_run(args.run)
-    path = pathlib.Path(args.out or pathlib.Path(args.run) / f"snap-{args.at}.json")
-    refuse_overwrite(path, args.force)
-    step, res = snap_at(r, args.at, args.seed_index)
-    note = checkpoint_note(args.at, step)
-    if note:
-        print(f"note: {note}", file=sys.stderr)
-    if res.problem is not None:
-        path.write_text(res.problem.to_json() + "\n", encoding="utf-8")
-    if args.json:
-        print(json.dumps(snap_report(step, res), indent=1))
-    else:
-        print(describe_snap(step, res, verbose=True))
-    return EXIT_OK
-
-
 def _plot(args: argparse.Namespace) -> int:
     from exactland.dynamics.phases import phases
     from exactland.dynamics.plot import plot_run
@@ -256,8 +274,13 @@ def _plot(args: argparse.Namespace) -> int:
         if not 0 <= s < r.n_seeds:
             raise InputError(f"the run has {r.n_seeds} seed(s): indices 0 to {r.n_seeds - 1}", "--seeds")
     ps = phases(r, args.seed_index)
+    lines = None
+    if args.ncf:
+        from exactland.cli.ncf import plateau_angles
+
+        lines = plateau_angles(r, args.seed_index, ps)
     out = plot_run(r, path, ps, ps[-1].structure if ps else None, args.seed_index, seeds=seeds,
-                   log_step=args.log_step)
+                   log_step=args.log_step, ncf_lines=lines)
     print(f"figure written to {out}")
     return EXIT_OK
 
@@ -266,6 +289,8 @@ def _demo(args: argparse.Namespace) -> int:
     from exactland.dynamics.demo import demo
 
     prepare_folder(args.out, args.force)  # before any work
-    for line in demo(args.out, args.engine, _progress):
+    from exactland.cli.ncf import snapped_angles
+
+    for line in demo(args.out, args.engine, _progress, predict=snapped_angles):
         print(line)
     return EXIT_OK

@@ -29,7 +29,7 @@ from exactland.exact.linalg import dot
 from exactland.core.network import Evaluation, evaluate
 from exactland.exact.scalars import sign
 from exactland.core.paths import PathWitness, activation_increments, bias_gradient, bias_path, neuron_path
-from exactland.core.problem import Problem
+from exactland.core.problem import Problem, load
 from exactland.core.stationarity import TangentialAnalysis, tangential_analysis
 from exactland.core.defaults import DEFAULT_BUDGET
 from exactland.core.tangent import Budget
@@ -126,13 +126,13 @@ def _min_unbounded(a: Any, b: Any) -> Any:
     return a if a <= b else b
 
 
-def certify(problem: Problem, *, budget: int = DEFAULT_BUDGET, bulk: bool = True) -> Certificate:
+def certify(problem: Problem | Any, *, budget: int = DEFAULT_BUDGET, bulk: bool = True) -> Certificate:
     """Classify ``problem``'s point exactly and return the certificate.
 
     Parameters
     ----------
-    problem : Problem
-        Data, activation and the point (W, H).
+    problem : Problem, dict or path
+        Data, activation and the point (W, H); a dict or file is read by ``load`` first.
     budget : int, default 200000
         Maximal number of subsets examined by the general ray enumeration
         (docs/mathematics.md, the tangential decision); exceeding it yields ``undecided`` with the reason.
@@ -169,6 +169,7 @@ def certify(problem: Problem, *, budget: int = DEFAULT_BUDGET, bulk: bool = True
     >>> cert.verdict.value, cert.loss, cert.radius
     ('type-1-minimum', 0, 1)
     """
+    problem = problem if isinstance(problem, Problem) else load(problem)
     ev = evaluate(problem)
     bud = Budget(budget)
     tab = NeuronTable(ev, bulk)
@@ -240,7 +241,7 @@ def _reports(tab: NeuronTable, tans: dict[int, TangentialAnalysis], reached: int
              escapes: dict[int, EscapeAnalysis] | None) -> tuple[NeuronReport, ...]:
     """One report per neuron: quiet ones in bulk, the others from their analyses."""
     p = tab.ev.problem
-    quiet = QuietReports(p.n_outputs, p.dim)
+    quiet = QuietReports(p.n_outputs, p.dim, tab)
     esc = escapes or {}
     return tuple(
         quiet.report(i, i < reached, escapes is not None) if q

@@ -1,18 +1,25 @@
 """Reading the entries of a problem file: exact matrices, the bias vector, metadata.
 
 Every number goes through :func:`exactland.exact.scalars.parse_exact` (exact
-or refused, never coerced); errors name the field and position.
+or refused, never coerced); errors name the field and position.  NumPy arrays
+are accepted whole (:func:`array_rows`): integer arrays exactly, float arrays
+by the documented float rule of :mod:`exactland.exact.floats` (the shortest
+decimal that rounds back to the same float, float32 read as float32), object
+arrays entry by entry as exact numbers.
 """
 from __future__ import annotations
 
 from collections.abc import Mapping
 from typing import Any
 
+import numpy as np
+
 from exactland.errors import JSONFormatError, ShapeError
 from exactland.exact.digest import canonical_json
+from exactland.exact.floats import floats_to_exact
 from exactland.exact.scalars import parse_exact
 
-__all__ = ["Matrix", "origin_text", "parse_matrix", "parse_vector"]
+__all__ = ["Matrix", "array_rows", "origin_text", "parse_matrix", "parse_vector"]
 
 Matrix = tuple[tuple[Any, ...], ...]
 
@@ -24,8 +31,9 @@ def parse_matrix(
 
     Parameters
     ----------
-    value : list of lists
-        Rows of exact entries (strings, ints, Decimals, Fractions, fmpq).
+    value : list of lists or numpy.ndarray
+        Rows of exact entries (strings, ints, Decimals, Fractions, fmpq), or a
+        2-D NumPy array (see :func:`array_rows`: float arrays by the float rule).
     name : str
         Field name used in error messages (``"X"``).
     rows, cols : int, optional
@@ -46,7 +54,10 @@ def parse_matrix(
     --------
     >>> parse_matrix([["1/2", 3]], "W")
     ((1/2, 3),)
+    >>> parse_matrix(np.array([[0.5, 0.1]], dtype=np.float32), "W")
+    ((1/2, 1/10),)
     """
+    value = array_rows(value, name, 2)
     if not isinstance(value, (list, tuple)) or any(
         not isinstance(r, (list, tuple)) for r in value
     ):
@@ -87,6 +98,7 @@ def parse_vector(value: Any, name: str, length: int | None = None) -> tuple[Any,
     >>> parse_vector(["1/2", 0], "b", 2)
     (1/2, 0)
     """
+    value = array_rows(value, name, 1)
     if not isinstance(value, (list, tuple)) or any(isinstance(x, (list, tuple, dict)) for x in value):
         raise ShapeError("must be a flat list of numbers", name)
     if length is not None and len(value) != length:
@@ -94,6 +106,35 @@ def parse_vector(value: Any, name: str, length: int | None = None) -> tuple[Any,
     if len(value) == 0:
         raise ShapeError("must not be empty", name)
     return tuple(parse_exact(x, f"{name}[{j}]") for j, x in enumerate(value))
+
+
+def array_rows(value: Any, name: str, ndim: int) -> Any:
+    """A NumPy array as nested lists of exact numbers; anything else unchanged.
+
+    Integer arrays are exact; float arrays (float16/32/64) become the shortest
+    decimal that rounds back to the same float in the array's own precision
+    (:func:`exactland.exact.floats.floats_to_exact`; ``np.float32(0.1)`` is
+    1/10); object arrays keep their entries, which must then be exact numbers.
+
+    Raises
+    ------
+    ShapeError
+        An array with the wrong number of dimensions.
+    NotExactError, InputError
+        NaN or infinite entries (named), or an unsupported dtype.
+
+    Examples
+    --------
+    >>> array_rows(np.array([1, 2]), "b", 1)
+    [1, 2]
+    """
+    if not isinstance(value, np.ndarray):
+        return value
+    if value.ndim != ndim:
+        raise ShapeError(f"expected a {ndim}-D array, got shape {value.shape}", name)
+    if value.dtype.kind in "OU":  # exact numbers or their texts, read one by one
+        return value.tolist()
+    return floats_to_exact(value, where=name).tolist()
 
 
 def origin_text(value: Any) -> str | None:

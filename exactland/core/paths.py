@@ -208,7 +208,7 @@ def bias_path(ev: Evaluation, db: Sequence[Any], kind: str) -> PathWitness | Non
     >>> p = load({"activation": {"alpha_plus": 1, "alpha_minus": 0}, "X": [[1, 0], [0, 1]],
     ...           "Y": [[1], [2]], "W": [[1, 0]], "H": [[1]], "b": [0]})
     >>> bias_path(evaluate(p), (fmpq(1),), "descent").coefficients
-    (1/2, -2, 1, 0, 0)
+    (2, -2, 1, 0, 0)
     """
     p = ev.problem
     c = loss_polynomial((ev.e(k, j), db[j], fmpq(0)) for k in range(p.n_samples) for j in range(p.n_outputs))

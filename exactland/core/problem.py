@@ -331,7 +331,13 @@ def load(source: str | pathlib.Path | Mapping[str, Any]) -> Problem:
     Parameters
     ----------
     source : str, pathlib.Path or dict
-        A path to a JSON file, or the dict itself.
+        A path to a JSON file, or the dict itself. In a dict, each of X, Y, W,
+        H (and b) may also be a NumPy array: integer arrays are read exactly,
+        float arrays by exactland's float rule (:mod:`exactland.exact.floats`:
+        the shortest decimal that rounds back to the same float, float32 values
+        read as float32, so ``np.float32(0.1)`` is 1/10), object arrays entry by
+        entry as exact numbers. For the exact binary values of floats use
+        :func:`exactland.from_arrays` with ``exact_binary=True``.
 
     Returns
     -------

@@ -99,24 +99,26 @@ def summary(cert: Certificate, *, max_neurons: int = 12) -> str:
     if cert.reason:
         lines.append(f"reason: {cert.reason}")
     lines.append("neurons (numbered from 0, as in the certificate):")
-    for n in cert.neurons[:max_neurons]:
-        tag = []
-        if n.nonnegative is False:
-            tw = n.tangential_witness
-            if tw is None:
-                raise InternalError(f"neuron {n.index}: a negative tangential derivative without witness")
-            tag.append(f"dL/ds < 0 along v = {_v(tw[0])} (value {short(tw[1])})")
-        if n.is_escape:
-            ew = n.escape_witness
-            if ew is None:
-                raise InternalError(f"neuron {n.index}: an escape neuron without witness")
-            tag.append(f"escape: phi_{ew[0]}(v) = {short(ew[3])} != 0 at v = {_v(ew[1])}")
-        if n.c is not None and n.is_escape is False:
-            tag.append(f"c = {short(n.c)}")
-        lines.append(
-            f"  {n.index}: kinks {list(n.kink_set)}, dL/dh = {_v(n.dL_dh)}, "
-            f"tangential: {n.method}" + ("; " + "; ".join(tag) if tag else "")
-        )
+    lines += [_neuron_line(n) for n in cert.neurons[:max_neurons]]
     if len(cert.neurons) > max_neurons:
         lines.append(f"  ... {len(cert.neurons) - max_neurons} more")
     return "\n".join(lines)
+
+def _neuron_line(n: Any) -> str:
+    """One line of the summary per neuron report."""
+    tag = []
+    if n.nonnegative is False:
+        tw = n.tangential_witness
+        if tw is None:
+            raise InternalError(f"neuron {n.index}: a negative tangential derivative without witness")
+        tag.append(f"dL/ds < 0 along v = {_v(tw[0])} (value {short(tw[1])})")
+    if n.is_escape:
+        ew = n.escape_witness
+        if ew is None:
+            raise InternalError(f"neuron {n.index}: an escape neuron without witness")
+        tag.append(f"escape: phi_{ew[0]}(v) = {short(ew[3])} != 0 at v = {_v(ew[1])}")
+    if n.c is not None and n.is_escape is False:
+        tag.append(f"c = {short(n.c)}")
+    return (f"  {n.index}: kinks {list(n.kink_set)}, dL/dh = {_v(n.dL_dh)}, "
+            f"tangential: {n.method}" + ("; " + "; ".join(tag) if tag else ""))
+

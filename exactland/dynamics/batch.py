@@ -26,7 +26,8 @@ CHUNK = 16
 
 
 def train_and_save(dataset: Dataset, config: TrainConfig, folder: str | pathlib.Path,
-                   progress: Callable[[int, int], None] | None = None, chunk: int = CHUNK) -> Run:
+                   progress: Callable[[int, int], None] | None = None, chunk: int = CHUNK,
+                   init: tuple[np.ndarray, ...] | None = None, start: dict | None = None) -> Run:
     """Train every seed of ``config``, ``chunk`` seeds at a time, saving after each chunk.
 
     Parameters
@@ -39,6 +40,10 @@ def train_and_save(dataset: Dataset, config: TrainConfig, folder: str | pathlib.
         ``progress(done_seeds, total_seeds)`` after each chunk.
     chunk : int
         Seeds per chunk.
+    init : (W, H) or (W, H, b), optional
+        Start point of every seed (see :func:`exactland.dynamics.run.train`).
+    start : dict, optional
+        Where the start point came from (kept in ``summary.json``).
 
     Returns
     -------
@@ -47,8 +52,9 @@ def train_and_save(dataset: Dataset, config: TrainConfig, folder: str | pathlib.
     """
     seeds = config.seeds
     done: Run | None = None
-    for start in range(0, len(seeds), max(1, chunk)):
-        part = train(dataset, dataclasses.replace(config, seeds=seeds[start:start + chunk]))
+    for first in range(0, len(seeds), max(1, chunk)):
+        part = train(dataset, dataclasses.replace(config, seeds=seeds[first:first + chunk]), init=init,
+                     start=start)
         done = part if done is None else _merge(done, part, config)
         done.save(folder)
         if progress is not None:
@@ -65,6 +71,6 @@ def _merge(a: Run, b: Run, config: TrainConfig) -> Run:
         log_steps=ra.log_steps, losses=np.concatenate([ra.losses, rb.losses]), ckpt_steps=ra.ckpt_steps,
         W=np.concatenate([ra.W, rb.W], axis=1), H=np.concatenate([ra.H, rb.H], axis=1),
         diverged_at=np.concatenate([ra.diverged_at, rb.diverged_at]), seconds=ra.seconds + rb.seconds,
-        engine=ra.engine)
+        engine=ra.engine, b=None if ra.b is None or rb.b is None else np.concatenate([ra.b, rb.b], axis=1))
     seeds = a.config.seeds + b.config.seeds
-    return Run(a.dataset, dataclasses.replace(config, seeds=seeds), raw)
+    return Run(a.dataset, dataclasses.replace(config, seeds=seeds), raw, a.start)

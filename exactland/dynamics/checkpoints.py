@@ -5,13 +5,15 @@ and text, prints nothing.
 """
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Sequence
 
 import numpy as np
 
 from exactland.dynamics.phases import phases
 from exactland.dynamics.run import Run
+from exactland.core.defaults import DEFAULT_BUDGET
 from exactland.dynamics.snap import SnapResult, snap
+from exactland.dynamics.structure import DEFAULT_GUESSES, Tolerances
 from exactland.errors import InputError, InternalError
 
 __all__ = ["checkpoint", "checkpoint_note", "snap_at", "snap_report", "describe_snap"]
@@ -69,15 +71,21 @@ def checkpoint_note(requested: str, step: int) -> str | None:
     return f"step {want} is not a checkpoint; snapped the nearest checkpoint, step {step}"
 
 
-def snap_at(r: Run, at: str, seed_index: int = 0) -> tuple[int, SnapResult]:
-    """Snap the run's checkpoint selected by ``at``; returns (step, result)."""
+def snap_at(r: Run, at: str, seed_index: int = 0, guesses: Sequence[Tolerances] = DEFAULT_GUESSES,
+            budget: int = DEFAULT_BUDGET) -> tuple[int, SnapResult]:
+    """Snap the run's checkpoint selected by ``at``; returns (step, result).
+
+    A run with an output bias is snapped with it (the exact point has a bias).
+    ``guesses`` and ``budget`` are passed to :func:`exactland.dynamics.snap.snap`.
+    """
     if not 0 <= seed_index < r.n_seeds:
         raise InputError(f"the run has {r.n_seeds} seed(s)", "--seed-index")
     c, step = checkpoint(r, at, seed_index)
     W, H = r.raw.W[c, seed_index], r.raw.H[c, seed_index]
-    if not (np.isfinite(W).all() and np.isfinite(H).all()):
+    b = None if r.raw.b is None else r.raw.b[c, seed_index]
+    if not (np.isfinite(W).all() and np.isfinite(H).all() and (b is None or np.isfinite(b).all())):
         raise InputError(f"the parameters at step {step} are not finite (the run diverged)", "--at")
-    return step, snap(r.dataset, W, H)
+    return step, snap(r.dataset, W, H, guesses, budget, b=b)
 
 
 def snap_report(step: int, res: SnapResult) -> dict[str, Any]:

@@ -40,6 +40,9 @@ class TrainConfig:
     checkpoint_every : int
         Record the parameters every this many steps (and at the end).
     engine : {"auto", "numba", "numpy"}
+    bias : bool
+        Also train an output bias ``b`` (``ŷ = Hρ(Wx) + b``), starting at
+        zero unless a start point gives it. False: the paper's model.
 
     Raises
     ------
@@ -57,6 +60,7 @@ class TrainConfig:
     log_every: int = 100
     checkpoint_every: int = 1000
     engine: str = "auto"
+    bias: bool = False
 
     def __post_init__(self) -> None:
         if self.width < 1:

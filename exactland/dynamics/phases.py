@@ -20,6 +20,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from exactland.dynamics.run import Run, float_data
+from exactland.dynamics.train import RawTrajectory
 from exactland.dynamics.structure import Structure, Tolerances, guess_structure
 
 __all__ = ["Plateau", "find_plateaus", "phases", "float_gradient_norm"]
@@ -169,6 +170,12 @@ def float_gradient_norm(W: np.ndarray, H: np.ndarray, X: np.ndarray, Y: np.ndarr
         return float(np.sqrt((gH**2).sum() + (gW**2).sum()))
 
 
+def _targets(raw: RawTrajectory, c: int, seed_index: int, Y: np.ndarray) -> np.ndarray:
+    """``Y − 1bᵀ`` at checkpoint ``c`` for a run with an output bias, else ``Y``
+    (the gradient norm then leaves out ``∂L/∂b``)."""
+    return Y if raw.b is None else Y - raw.b[c, seed_index][None, :]
+
+
 def phases(run: Run, seed_index: int = 0, tol: Tolerances = Tolerances()) -> list[Plateau]:
     """Plateaus of one seed of a run, each with its snapshot and structure.
 
@@ -210,15 +217,16 @@ def phases(run: Run, seed_index: int = 0, tol: Tolerances = Tolerances()) -> lis
         if final:
             best = idx[-1]
         else:
-            norms = [float_gradient_norm(raw.W[c, seed_index], raw.H[c, seed_index], X, Y, alpha) for c in idx]
+            norms = [float_gradient_norm(raw.W[c, seed_index], raw.H[c, seed_index], X,
+                                         _targets(raw, c, seed_index, Y), alpha) for c in idx]
             best = idx[int(np.argmin(norms))]
-        W, H = raw.W[best, seed_index], raw.H[best, seed_index]
-        st = guess_structure(W, H, X, Y, alpha[1], tol)
+        W, H, Yb = raw.W[best, seed_index], raw.H[best, seed_index], _targets(raw, best, seed_index, Y)
+        st = guess_structure(W, H, X, Yb, alpha[1], tol)
         angles = tuple(float(np.arctan2(u[1], u[0]) % (2 * np.pi)) for u in st.directions)
         q = (W**2).sum(axis=1) - (H**2).sum(axis=0)
         step = int(raw.ckpt_steps[best])
         li = int(np.argmin(np.abs(log_steps - step)))
         out.append(Plateau(n, a, b, final, float(losses[li]), step,
-                           float_gradient_norm(W, H, X, Y, alpha), st, angles,
+                           float_gradient_norm(W, H, X, Yb, alpha), st, angles,
                            float(np.abs(q - q0).max()), div if final and div >= 0 else None))
     return out

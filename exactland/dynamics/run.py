@@ -8,9 +8,12 @@
   ``log_steps (T,)``, ``losses (S, T)`` (the run's loss convention; NaN after a
   divergence), ``ckpt_steps (C,)``, ``W (C, S, I, d)``, ``H (C, S, J, I)``,
   ``diverged_at (S,)`` (first step with a non-finite value, -1 if none);
+  with an output bias (``config.bias``) also ``b (C, S, J)``; a folder without
+  ``b`` (every run written before the bias existed) is a run without a bias;
 * ``summary.json`` — ``{"format": "exactland-run/1", "config": {...},
   "engine", "seconds", "steps_per_second", "seeds": [...], "final_loss": [...],
-  "diverged_at": [...]}``.
+  "diverged_at": [...]}``, and ``"start": {"from": PATH, "digest": "sha256:…"}``
+  for a run continued from a problem's point (``train --from``).
 """
 from __future__ import annotations
 
@@ -29,7 +32,7 @@ from exactland.dynamics.train import RawTrajectory, gradient_descent
 from exactland.errors import InputError, JSONFormatError
 from exactland.exact.scalars import to_float, to_str
 
-__all__ = ["Run", "train", "load_run", "float_data", "continue_gd", "FORMAT"]
+__all__ = ["Run", "train", "load_run", "float_data", "float_point", "continue_gd", "FORMAT"]
 
 FORMAT = "exactland-run/1"
 
@@ -51,6 +54,37 @@ def float_data(ds: Dataset) -> tuple[np.ndarray, np.ndarray, tuple[float, float]
     return X, Y, (_float64(act.alpha_plus, "alpha_plus"), _float64(act.alpha_minus, "alpha_minus"))
 
 
+def float_point(problem: Problem) -> tuple[np.ndarray, np.ndarray, np.ndarray | None]:
+    """The named conversion of an exact point to float64 arrays ``(W, H, b)``.
+
+    Every entry becomes its nearest float64 (:func:`exactland.exact.scalars.to_float`;
+    irrational algebraic entries too). This only chooses where gradient
+    descent starts; nothing is decided in floats. ``b`` is None when the
+    problem has no output bias.
+
+    Raises
+    ------
+    InputError
+        An entry too large for float64, named with its position.
+
+    Examples
+    --------
+    >>> from exactland.core.problem import load
+    >>> p = load({"activation": {"alpha_plus": 1, "alpha_minus": 0}, "X": [[1, 0]], "Y": [[1]],
+    ...           "W": [["1/3", "sqrt(2)"]], "H": [["-2"]], "b": ["1/4"]})
+    >>> W, H, b = float_point(p)
+    >>> W.tolist(), H.tolist(), b.tolist()
+    ([[0.3333333333333333, 1.4142135623730951]], [[-2.0]], [0.25])
+    """
+    W = np.array([[_float64(w, f"W[{i}][{c}]") for c, w in enumerate(row)] for i, row in enumerate(problem.W)],
+                 dtype=np.float64)
+    H = np.array([[_float64(h, f"H[{j}][{i}]") for i, h in enumerate(row)] for j, row in enumerate(problem.H)],
+                 dtype=np.float64).reshape(problem.n_outputs, problem.n_neurons)
+    b = None if problem.b is None else np.array([_float64(c, f"b[{j}]") for j, c in enumerate(problem.b)],
+                                                dtype=np.float64)
+    return W, H, b
+
+
 def _float64(x: Any, where: str) -> float:
     try:
         value = to_float(x)
@@ -70,11 +104,15 @@ class Run:
     dataset : Dataset
     config : TrainConfig
     raw : RawTrajectory
+    start : dict or None
+        Where a continued run started (``{"from": path, "digest": …}``),
+        None for a run from a random initialisation.
     """
 
     dataset: Dataset
     config: TrainConfig
     raw: RawTrajectory
+    start: dict | None = None
 
     @property
     def n_seeds(self) -> int:
@@ -86,7 +124,7 @@ class Run:
         raw = self.raw
         final = [None if not np.isfinite(v) else float(v) for v in raw.losses[:, -1]]
         sps = self.config.steps / raw.seconds if raw.seconds > 0 else None
-        return {
+        out = {
             "format": FORMAT,
             "config": asdict(self.config),
             "engine": raw.engine,
@@ -96,6 +134,9 @@ class Run:
             "final_loss": final,
             "diverged_at": [int(x) for x in raw.diverged_at],
         }
+        if self.start is not None:
+            out["start"] = dict(self.start)
+        return out
 
     def save(self, folder: str | pathlib.Path) -> pathlib.Path:
         """Write the run to ``folder`` (created if needed)."""
@@ -110,8 +151,9 @@ class Run:
         }
         (out / "data.json").write_text(json.dumps(data, indent=1) + "\n", encoding="utf-8")
         r = self.raw
+        bias = {} if r.b is None else {"b": r.b}
         np.savez_compressed(out / "trajectory.npz", log_steps=r.log_steps, losses=r.losses,
-                            ckpt_steps=r.ckpt_steps, W=r.W, H=r.H, diverged_at=r.diverged_at)
+                            ckpt_steps=r.ckpt_steps, W=r.W, H=r.H, diverged_at=r.diverged_at, **bias)
         (out / "summary.json").write_text(json.dumps(self.summary(), indent=1) + "\n", encoding="utf-8")
         return out
 
@@ -120,9 +162,14 @@ def train(
     dataset: Dataset,
     config: TrainConfig,
     progress: Callable[[int, int], None] | None = None,
-    init: tuple[np.ndarray, np.ndarray] | None = None,
+    init: tuple[np.ndarray, ...] | None = None,
+    start: dict | None = None,
 ) -> Run:
     """Train on exact data (converted to float64 by :func:`float_data`).
+
+    ``init`` is a start point ``(W, H)`` or ``(W, H, b)`` for every seed
+    (:func:`float_point` of an exact one), ``start`` the record of where it
+    came from (kept in ``summary.json``).
 
     Examples
     --------
@@ -134,7 +181,7 @@ def train(
     (1, 5)
     """
     X, Y, alpha = float_data(dataset)
-    return Run(dataset, config, gradient_descent(X, Y, alpha, config, progress, init))
+    return Run(dataset, config, gradient_descent(X, Y, alpha, config, progress, init), start)
 
 
 def load_run(folder: str | pathlib.Path) -> Run:
@@ -155,9 +202,11 @@ def load_run(folder: str | pathlib.Path) -> Run:
         raise JSONFormatError(f"unknown run format {summary.get('format')!r}", str(src / "summary.json"))
     cfg = dict(summary["config"])
     cfg["seeds"] = tuple(cfg["seeds"])
+    bias = arrays["b"] if "b" in arrays.files else None
+    cfg["bias"] = bias is not None
     raw = RawTrajectory(arrays["log_steps"], arrays["losses"], arrays["ckpt_steps"], arrays["W"],
-                        arrays["H"], arrays["diverged_at"], float(summary["seconds"]), summary["engine"])
-    return Run(load_data(src / "data.json"), TrainConfig(**cfg), raw)
+                        arrays["H"], arrays["diverged_at"], float(summary["seconds"]), summary["engine"], bias)
+    return Run(load_data(src / "data.json"), TrainConfig(**cfg), raw, summary.get("start"))
 
 
 def continue_gd(problem: Problem, steps: int, lr: float, loss: str = "mse") -> Problem:
@@ -167,12 +216,12 @@ def continue_gd(problem: Problem, steps: int, lr: float, loss: str = "mse") -> P
     moves on from ``problem``'s point for ``steps`` steps and the final float
     point is turned into an exact stationary candidate by
     :func:`exactland.dynamics.snap.snap` (the start point itself if no guess
-    survives).
+    survives). An output bias of ``problem`` is trained and snapped with it.
     """
-    W0 = np.array([[to_float(c) for c in row] for row in problem.W])
-    H0 = np.array([[to_float(c) for c in row] for row in problem.H])
+    W0, H0, b0 = float_point(problem)
     cfg = TrainConfig(width=problem.n_neurons, init_std=0.0, lr=lr, steps=steps, loss=loss,
-                      log_every=max(1, steps // 100), checkpoint_every=steps)
-    run = train(problem.dataset, cfg, init=(W0, H0))
-    res = snap(problem.dataset, run.raw.W[-1, 0], run.raw.H[-1, 0])
+                      log_every=max(1, steps // 100), checkpoint_every=steps, bias=b0 is not None)
+    run = train(problem.dataset, cfg, init=(W0, H0, b0))
+    b_end = None if run.raw.b is None else run.raw.b[-1, 0]
+    res = snap(problem.dataset, run.raw.W[-1, 0], run.raw.H[-1, 0], b=b_end)
     return res.problem if res.problem is not None else problem

@@ -17,6 +17,12 @@
 4. The sign patterns are checked exactly and the point is certified by the
    exact core (this module). A guess whose patterns flip or whose point is not
    stationary is reported and the next guess is tried — never a wrong verdict.
+
+With an output bias ``b`` the structure is guessed against the targets
+``Y − 1bᵀ`` of the float point, ``b`` is solved exactly together with the
+group products (:func:`exactland.dynamics.group_solve.bias_solution`), and the
+group matrices are those of the bias-free problem with the targets ``Y − 1bᵀ``
+of the exact ``b``.
 """
 from __future__ import annotations
 
@@ -29,6 +35,8 @@ from exactland.core.certificate import Certificate, Verdict
 from exactland.core.classify import DEFAULT_BUDGET, certify
 from exactland.core.problem import Dataset, Problem
 from exactland.dynamics.candidate import PatternFlip, exact_candidate
+from exactland.dynamics.group_solve import bias_solution
+from exactland.dynamics.ladder import is_far, ladder_stages, point_scale, settled
 from exactland.dynamics.structure import DEFAULT_GUESSES, Structure, Tolerances, guess_structure
 from exactland.exact.scalars import to_float
 
@@ -42,7 +50,7 @@ class SnapAttempt:
     """One structure guess and what became of it."""
 
     tolerances: Tolerances
-    outcome: str  # "certified", "pattern-flip", "not-stationary", "degenerate"
+    outcome: str  # "certified", "pattern-flip", "not-stationary", "degenerate", "far"
     detail: str
     verdict: str | None
 
@@ -60,7 +68,7 @@ class SnapResult:
         The guess that was certified.
     tolerances : Tolerances or None
     distance : float or None
-        ``max |P_float − P_exact|`` over all parameters (∞-norm, float).
+        ``max |P_float − P_exact|`` over all parameters, ``b`` included (∞-norm, float).
     attempts : tuple of SnapAttempt
     """
 
@@ -77,10 +85,17 @@ class SnapResult:
         return None if self.certificate is None else self.certificate.verdict.value
 
 
-def _distance(W: np.ndarray, H: np.ndarray, Wx: Sequence[Vector], Hx: Sequence[Vector]) -> float:
+def _distance(W: np.ndarray, H: np.ndarray, Wx: Sequence[Vector], Hx: Sequence[Vector],
+              b: np.ndarray | None = None, bx: Vector | None = None) -> float:
     dw = max((abs(W[i, c] - to_float(Wx[i][c])) for i in range(W.shape[0]) for c in range(W.shape[1])), default=0.0)
     dh = max((abs(H[j, i] - to_float(Hx[j][i])) for j in range(H.shape[0]) for i in range(H.shape[1])), default=0.0)
-    return float(max(dw, dh))
+    db = 0.0 if b is None or bx is None else max((abs(b[j] - to_float(c)) for j, c in enumerate(bx)), default=0.0)
+    return float(max(dw, dh, db))
+
+
+def _shifted(dataset: Dataset, bx: Vector) -> Dataset:
+    """The data with targets ``Y − 1bᵀ`` (the bias-free problem at the exact ``b``)."""
+    return Dataset(dataset.activation, dataset.X, tuple(tuple(y - c for y, c in zip(row, bx)) for row in dataset.Y))
 
 
 _Certified = tuple[Problem, Certificate, Structure, Tolerances, float]
@@ -89,21 +104,25 @@ _Certified = tuple[Problem, Certificate, Structure, Tolerances, float]
 
 def _try_guess(
     dataset: Dataset, W: np.ndarray, H: np.ndarray, tol: Tolerances, st: Structure, budget: int,
-    max_kink_moves: int, seen: set[Any], attempts: list[SnapAttempt],
+    max_kink_moves: int, seen: set[Any], attempts: list[SnapAttempt], b: np.ndarray | None = None,
 ) -> _Certified | None:
     """Build and certify the exact point of one structure guess.
 
     A pattern flip moves the sample onto the kink and retries (at most
     ``max_kink_moves`` times); structures in ``seen`` are skipped and added to
     it. Every outcome is appended to ``attempts``. Returns the certified
-    stationary candidate, or None.
+    stationary candidate, or None. ``b``: the float output bias (None: no bias).
     """
     for _ in range(max_kink_moves + 1):
         key = (st.dead, st.small, st.groups, st.kinks, st.patterns)
         if key in seen:
             return None
         seen.add(key)
-        cand = exact_candidate(dataset, st, W, H)
+        bx = None if b is None else bias_solution(dataset, st, W, H, b)
+        if b is not None and bx is None:
+            attempts.append(SnapAttempt(tol, "degenerate", "degenerate: no exact output bias", None))
+            return None
+        cand = exact_candidate(dataset if bx is None else _shifted(dataset, bx), st, W, H)
         if isinstance(cand, PatternFlip):
             # the constrained optimum lies on the boundary: retry with the sample on the kink
             attempts.append(SnapAttempt(tol, "pattern-flip", f"{cand}; retrying with sample "
@@ -115,14 +134,18 @@ def _try_guess(
             attempts.append(SnapAttempt(tol, outcome, cand, None))
             return None
         Wx, Hx = cand
-        problem = dataset.with_params(Wx, Hx)
+        problem = dataset.with_params(Wx, Hx, bx)
         cert = certify(problem, budget=budget)
         if cert.verdict is Verdict.NOT_STATIONARY:
             attempts.append(SnapAttempt(tol, "not-stationary",
                                         "the exact candidate is not stationary (its certificate "
                                         "has a descent witness); trying the next guess", cert.verdict.value))
             return None
-        dist = _distance(W, H, Wx, Hx)
+        dist = _distance(W, H, Wx, Hx, b, bx)
+        if is_far(dist, W, H, b, origin=not st.groups):  # another point's certificate, not a snap (ladder.py)
+            attempts.append(SnapAttempt(tol, "far", f"|float - exact|_inf = {dist:.3g} exceeds the float "
+                                        f"point's own scale {point_scale(W, H, b):.3g}", cert.verdict.value))
+            return None
         attempts.append(SnapAttempt(tol, "certified", f"|float - exact|_inf = {dist:.3g}",
                                     cert.verdict.value))
         return problem, cert, st, tol, dist
@@ -136,6 +159,7 @@ def snap(
     guesses: Sequence[Tolerances] = DEFAULT_GUESSES,
     budget: int = DEFAULT_BUDGET,
     max_kink_moves: int = 4,
+    b: np.ndarray | None = None,
 ) -> SnapResult:
     """Turn a float point into an exact certified stationary candidate.
 
@@ -148,13 +172,22 @@ def snap(
     guesses : sequence of Tolerances
         Structure guesses; every distinct guess is tried, and among those
         that yield a stationary point (saddle, type-1 minimum or undecided)
-        the one nearest to the float point is returned.
+        near the float point the one nearest to it is returned. They are the
+        first stage of the tolerance ladder (:mod:`exactland.dynamics.ladder`:
+        kink tolerances raised to the float point's precision, and wider
+        fallback guesses only when the first stage certified nothing within
+        ``NEAR_FACTOR·s`` of the float point;
+        a certified point farther than the float point's own scale is
+        rejected as ``"far"``).
     budget : int
         Passed to :func:`exactland.core.classify`.
     max_kink_moves : int
         When the exact solution pushes a sample across a group's kink, the
         stationary point may sit on that kink (GD approaches kinks slowly):
         the guess is retried with the sample on the kink, at most this often.
+    b : (J,) float array, optional
+        The float point's output bias; given, the exact point has a bias too
+        (solved exactly, free), and its stationarity includes ``Σ_k e_k = 0``.
 
     Returns
     -------
@@ -175,15 +208,21 @@ def snap(
     """
     X = np.array([[to_float(c) for c in row] for row in dataset.X])
     Y = np.array([[to_float(c) for c in row] for row in dataset.Y])
+    if b is not None:
+        b = np.asarray(b, dtype=np.float64).reshape(Y.shape[1])
+        Y = Y - b[None, :]  # the float targets the hidden layer fits at the float point
     am = to_float(dataset.activation.alpha_minus)
     attempts: list[SnapAttempt] = []
     seen: set[Any] = set()
     best: _Certified | None = None
-    for tol in guesses:
-        st = guess_structure(W, H, X, Y, am, tol)
-        found = _try_guess(dataset, W, H, tol, st, budget, max_kink_moves, seen, attempts)
-        if found is not None and (best is None or found[4] < best[4]):
-            best = found
+    for stage in ladder_stages(guesses, W, H, X, Y, am, b):  # the fallback stage only if not settled
+        for tol in stage:
+            st = guess_structure(W, H, X, Y, am, tol)
+            found = _try_guess(dataset, W, H, tol, st, budget, max_kink_moves, seen, attempts, b)
+            if found is not None and (best is None or found[4] < best[4]):
+                best = found
+        if best is not None and settled(best[4], W, H, b):
+            break
     if best is not None:
         return SnapResult(*best, tuple(attempts))
     return SnapResult(None, None, None, None, None, tuple(attempts))

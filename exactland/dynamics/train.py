@@ -13,6 +13,10 @@ Conventions
   leaky ReLU; the paper's footnote 5).
 * Initialisation: every entry of W, then of H, drawn i.i.d. from
   ``N(0, init_std²)`` by ``numpy.random.default_rng(seed)``.
+* Output bias (``TrainConfig.bias``): the network is ``ŷ = Hρ(Wx) + b``,
+  ``b`` starts at zero (or at the given start point) and moves with
+  ``∂L/∂b = Σ_k e_k`` (times the convention's factor, as every gradient).
+  Without it no bias exists and the iteration is the paper's.
 
 Two engines compute the same iteration: a compiled numba loop (extra
 ``exactland[fast]``) and a vectorised pure-NumPy loop (always available);
@@ -56,6 +60,8 @@ class RawTrajectory:
     seconds : float
         Wall time of the loop.
     engine : str
+    b : (C, S, J) float array or None
+        The output bias at the checkpoints; None for a run without one.
     """
 
     log_steps: np.ndarray
@@ -66,6 +72,7 @@ class RawTrajectory:
     diverged_at: np.ndarray
     seconds: float
     engine: str
+    b: np.ndarray | None = None
 
 
 def init_params(seed: int, width: int, dim: int, n_outputs: int, std: float) -> tuple[np.ndarray, np.ndarray]:
@@ -83,9 +90,10 @@ def init_params(seed: int, width: int, dim: int, n_outputs: int, std: float) -> 
     return W, H
 
 
-def _numpy_loop(W, H, X, Y, ap, am, lr, scale, t0, t1, steps, log_every, ckpt_every, losses, Wc, Hc, div):
-    """Vectorised GD over the seed axis (W: S×I×d, H: S×J×I), steps t0 ≤ t < t1;
-    updates W and H in place."""
+def _numpy_loop(W, H, B, X, Y, ap, am, lr, scale, fit_b, t0, t1, steps, log_every, ckpt_every, losses,
+                Wc, Hc, Bc, div):
+    """Vectorised GD over the seed axis (W: S×I×d, H: S×J×I, B: S×J), steps t0 ≤ t < t1;
+    updates W, H (and B when ``fit_b``) in place."""
     KJ = Y.shape[0] * Y.shape[1]
     norm = 0.5 if scale == 1.0 else 1.0 / KJ
     alive = div < 0
@@ -95,13 +103,16 @@ def _numpy_loop(W, H, X, Y, ap, am, lr, scale, t0, t1, steps, log_every, ckpt_ev
         Z = W @ X.T  # S×I×K
         S_ = np.where(Z > 0, ap, am)
         A = S_ * Z
-        E = np.einsum("sji,sik->skj", H, A) - Y  # S×K×J
+        E = np.einsum("sji,sik->skj", H, A)  # S×K×J
+        if fit_b:
+            E += B[:, None, :]
+        E -= Y
         total = norm * (E * E).sum(axis=(1, 2))
         if t % log_every == 0:
             losses[:, li] = total
             li += 1
         if t % ckpt_every == 0 or t == steps:
-            Wc[ci], Hc[ci] = W, H
+            Wc[ci], Hc[ci], Bc[ci] = W, H, B
             ci += 1
         bad = alive & ~np.isfinite(total)
         if bad.any():
@@ -109,6 +120,7 @@ def _numpy_loop(W, H, X, Y, ap, am, lr, scale, t0, t1, steps, log_every, ckpt_ev
             alive &= ~bad
             W[bad] = np.nan
             H[bad] = np.nan
+            B[bad] = np.nan
         if t == steps:
             break
         G = scale * E  # S×K×J
@@ -117,12 +129,40 @@ def _numpy_loop(W, H, X, Y, ap, am, lr, scale, t0, t1, steps, log_every, ckpt_ev
         gW = gZ @ X
         W -= lr * gW
         H -= lr * gH
+        if fit_b:
+            B -= lr * G.sum(axis=1)
 
 
 if _numba is not None:
 
     @_numba.njit(cache=True, fastmath=False)
-    def _numba_one(W, H, X, Y, ap, am, lr, scale, t0, t1, steps, log_every, ckpt_every, losses, Wc, Hc):
+    def _numba_forward(W, H, Bv, X, Y, ap, am, fit_b, Z, Sl, E):
+        """Pre-activations Z, slopes Sl, residuals E (in place); returns Σ e²."""
+        I, d = W.shape
+        J = H.shape[0]
+        K = X.shape[0]
+        for i in range(I):
+            for k in range(K):
+                z = 0.0
+                for c in range(d):
+                    z += W[i, c] * X[k, c]
+                Z[i, k] = z
+                Sl[i, k] = ap if z > 0 else am
+        total = 0.0
+        for k in range(K):
+            for j in range(J):
+                o = 0.0
+                for i in range(I):
+                    o += H[j, i] * Sl[i, k] * Z[i, k]
+                if fit_b:
+                    o += Bv[j]
+                E[k, j] = o - Y[k, j]
+                total += E[k, j] * E[k, j]
+        return total
+
+    @_numba.njit(cache=True, fastmath=False)
+    def _numba_one(W, H, Bv, X, Y, ap, am, lr, scale, fit_b, t0, t1, steps, log_every, ckpt_every, losses,
+                   Wc, Hc, Bc):
         I, d = W.shape
         J = H.shape[0]
         K = X.shape[0]
@@ -134,27 +174,14 @@ if _numba is not None:
         li = -(-t0 // log_every)
         ci = -(-t0 // ckpt_every)
         for t in range(t0, t1):
-            for i in range(I):
-                for k in range(K):
-                    z = 0.0
-                    for c in range(d):
-                        z += W[i, c] * X[k, c]
-                    Z[i, k] = z
-                    Sl[i, k] = ap if z > 0 else am
-            total = 0.0
-            for k in range(K):
-                for j in range(J):
-                    o = 0.0
-                    for i in range(I):
-                        o += H[j, i] * Sl[i, k] * Z[i, k]
-                    E[k, j] = o - Y[k, j]
-                    total += E[k, j] * E[k, j]
+            total = _numba_forward(W, H, Bv, X, Y, ap, am, fit_b, Z, Sl, E)
             if t % log_every == 0:
                 losses[li] = norm * total
                 li += 1
             if t % ckpt_every == 0 or t == steps:
                 Wc[ci] = W
                 Hc[ci] = H
+                Bc[ci] = Bv
                 ci += 1
             if not np.isfinite(total):
                 return t
@@ -180,22 +207,30 @@ if _numba is not None:
                     H[j, i] -= lr * gh
                 for c in range(d):
                     W[i, c] -= lr * gw[c]
+            if fit_b:
+                for j in range(J):
+                    gb = 0.0
+                    for k in range(K):
+                        gb += E[k, j]
+                    Bv[j] -= lr * gb
         return -1
 
     @_numba.njit(parallel=True, cache=True)
-    def _numba_batch(W, H, X, Y, ap, am, lr, scale, t0, t1, steps, log_every, ckpt_every, losses, Wc, Hc, div):
+    def _numba_batch(W, H, B, X, Y, ap, am, lr, scale, fit_b, t0, t1, steps, log_every, ckpt_every, losses,
+                     Wc, Hc, Bc, div):
         S = W.shape[0]
         for s in _numba.prange(S):
             if div[s] < 0:
-                div[s] = _numba_one(W[s], H[s], X, Y, ap, am, lr, scale, t0, t1, steps, log_every,
-                                    ckpt_every, losses[s], Wc[:, s], Hc[:, s])
+                div[s] = _numba_one(W[s], H[s], B[s], X, Y, ap, am, lr, scale, fit_b, t0, t1, steps,
+                                    log_every, ckpt_every, losses[s], Wc[:, s], Hc[:, s], Bc[:, s])
 
 
-def _numba_single(W, H, X, Y, ap, am, lr, scale, t0, t1, steps, log_every, ckpt_every, losses, Wc, Hc, div):
+def _numba_single(W, H, B, X, Y, ap, am, lr, scale, fit_b, t0, t1, steps, log_every, ckpt_every, losses,
+                  Wc, Hc, Bc, div):
     """One seed: the serial kernel (no thread pool to compile or start)."""
     if div[0] < 0:
-        div[0] = _numba_one(W[0], H[0], X, Y, ap, am, lr, scale, t0, t1, steps, log_every,
-                            ckpt_every, losses[0], Wc[:, 0], Hc[:, 0])
+        div[0] = _numba_one(W[0], H[0], B[0], X, Y, ap, am, lr, scale, fit_b, t0, t1, steps, log_every,
+                            ckpt_every, losses[0], Wc[:, 0], Hc[:, 0], Bc[:, 0])
 
 
 def gradient_descent(
@@ -204,7 +239,7 @@ def gradient_descent(
     alpha: tuple[float, float],
     config: TrainConfig,
     progress: Callable[[int, int], None] | None = None,
-    init: tuple[np.ndarray, np.ndarray] | None = None,
+    init: tuple[np.ndarray, ...] | None = None,
 ) -> RawTrajectory:
     """Run full-batch GD for every seed of ``config``.
 
@@ -217,9 +252,16 @@ def gradient_descent(
     progress : callable, optional
         ``progress(done_steps, total_steps)``, called between chunks (the
         progress bar of the CLI).
-    init : (W, H), optional
+    init : (W, H) or (W, H, b), optional
         Start every seed from this point instead of the Gaussian
-        initialisation (e.g. to continue from an exact point).
+        initialisation (e.g. to continue from an exact point). ``b`` needs
+        ``config.bias``; without it a trained bias starts at zero.
+
+    Raises
+    ------
+    InputError
+        Non-finite data; a start point whose shapes do not fit, or with a
+        bias while ``config.bias`` is False.
 
     Returns
     -------
@@ -239,8 +281,8 @@ def gradient_descent(
     J = Y.shape[1]
     if not (np.isfinite(X).all() and np.isfinite(Y).all()):
         raise InputError("data contain NaN or infinity", "X/Y")
-    W, H = _start_points(config, init, d, J)
-    losses, Wc, Hc, div = _records(config, W.shape, H.shape)
+    W, H, B = _start_points(config, init, d, J)
+    losses, Wc, Hc, Bc, div = _records(config, W.shape, H.shape)
     engine, kernel = _engine(config)
     scale = config.grad_scale(K, J)
     ap, am = float(alpha[0]), float(alpha[1])
@@ -251,42 +293,71 @@ def gradient_descent(
     for t0 in range(0, config.steps + 1, chunk):
         t1 = min(t0 + chunk, config.steps + 1)
         with np.errstate(over="ignore", invalid="ignore"):  # divergence is detected and reported
-            kernel(W, H, X, Y, ap, am, config.lr, scale, t0, t1, config.steps, config.log_every,
-                   config.checkpoint_every, losses, Wc, Hc, div)
+            kernel(W, H, B, X, Y, ap, am, config.lr, scale, config.bias, t0, t1, config.steps,
+                   config.log_every, config.checkpoint_every, losses, Wc, Hc, Bc, div)
         if progress is not None:
             progress(min(t1, config.steps), config.steps)
     seconds = time.perf_counter() - start
     log_steps = np.arange(losses.shape[1]) * config.log_every
-    return RawTrajectory(log_steps, losses, _checkpoint_steps(config), Wc, Hc, div, seconds, engine)
+    return RawTrajectory(log_steps, losses, _checkpoint_steps(config), Wc, Hc, div, seconds, engine,
+                         Bc if config.bias else None)
 
 
 def _start_points(
-    config: TrainConfig, init: tuple[np.ndarray, np.ndarray] | None, d: int, J: int
-) -> tuple[np.ndarray, np.ndarray]:
-    """Start points of every seed, ``W`` (S×I×d) and ``H`` (S×J×I): ``init`` or Gaussian."""
+    config: TrainConfig, init: tuple[np.ndarray, ...] | None, d: int, J: int
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Start points of every seed, ``W`` (S×I×d), ``H`` (S×J×I) and ``B`` (S×J):
+    ``init`` or Gaussian (B zero; it stays zero and unused without ``config.bias``)."""
     S, I = len(config.seeds), config.width
     W = np.empty((S, I, d))
     H = np.empty((S, J, I))
+    B = np.zeros((S, J))
+    start = _checked_init(config, init, d, J)
     for s, seed in enumerate(config.seeds):
-        if init is None:
+        if start is None:
             W[s], H[s] = init_params(seed, I, d, J, config.init_std)
         else:
-            W[s], H[s] = init
-    return W, H
+            W[s], H[s], B[s] = start
+    return W, H, B
+
+
+def _checked_init(
+    config: TrainConfig, init: tuple[np.ndarray, ...] | None, d: int, J: int
+) -> tuple[np.ndarray, np.ndarray, np.ndarray] | None:
+    """``init`` as float arrays ``(W, H, b)`` of the run's shapes (b zero when not given)."""
+    if init is None:
+        return None
+    parts = list(init)
+    if len(parts) == 3 and parts[2] is None:
+        parts = parts[:2]
+    if len(parts) not in (2, 3):
+        raise InputError(f"expected (W, H) or (W, H, b), got {len(parts)} arrays", "init")
+    W, H = np.asarray(parts[0], dtype=np.float64), np.asarray(parts[1], dtype=np.float64)
+    if len(parts) == 3 and not config.bias:
+        raise InputError("a start point with an output bias b needs training with the bias (bias=True)", "b")
+    b = np.asarray(parts[2], dtype=np.float64) if len(parts) == 3 else np.zeros(J)
+    I = config.width
+    for name, arr, shape in (("W", W, (I, d)), ("H", H, (J, I)), ("b", b, (J,))):
+        if arr.shape != shape:
+            raise InputError(f"the start point has shape {arr.shape}, the run needs {shape}", name)
+        if not np.isfinite(arr).all():
+            raise InputError("the start point has a NaN or infinite entry", name)
+    return W, H, b
 
 
 def _records(
     config: TrainConfig, w_shape: tuple[int, ...], h_shape: tuple[int, ...]
-) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """NaN-filled loss log (S×T), checkpoints of W and H (C×S×…) and ``diverged_at`` (all -1)."""
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """NaN-filled loss log (S×T), checkpoints of W, H and b (C×S×…) and ``diverged_at`` (all -1)."""
     S = w_shape[0]
     T = config.steps // config.log_every + 1
     C = config.steps // config.checkpoint_every + 1 + (config.steps % config.checkpoint_every != 0)
     losses = np.full((S, T), np.nan)
     Wc = np.full((C,) + tuple(w_shape), np.nan)
     Hc = np.full((C,) + tuple(h_shape), np.nan)
+    Bc = np.full((C, S, h_shape[1]), np.nan)
     div = np.full(S, -1, dtype=np.int64)
-    return losses, Wc, Hc, div
+    return losses, Wc, Hc, Bc, div
 
 
 def _engine(config: TrainConfig) -> tuple[str, Callable[..., None]]:
