@@ -9,6 +9,14 @@ the rest grey), and a legend under the figure names the colours, the dashed
 plateau ends and the tinted dead region. Steps are labelled 50k, 1M, …; with
 ``log_step`` the step axis is logarithmic (linear near 0).
 
+With ``ncf_lines`` the predicted escape directions of each plateau (KKT points
+of the neural correlation function, DESIGN.md §13) are drawn on the angle
+panel as dashed horizontal lines over the plateau's steps, each labelled with
+its angle. They arrive as plain numbers (this module does not import
+:mod:`exactland.ncf`, which sits in the same layer): ``exactland plot --ncf``
+and ``exactland demo`` compute them in the command layer
+(:func:`exactland.cli.ncf.plateau_angles`).
+
 The figure is built as a :class:`matplotlib.figure.Figure` and rendered with
 the Agg canvas directly: no ``pyplot``, no change to the process-wide
 matplotlib backend or state.
@@ -16,7 +24,7 @@ matplotlib backend or state.
 from __future__ import annotations
 
 import pathlib
-from typing import Any, Sequence
+from typing import Any, Mapping, Sequence
 
 import numpy as np
 
@@ -25,9 +33,14 @@ from exactland.dynamics.run import Run
 from exactland.dynamics.structure import Structure
 from exactland.exact.scalars import to_float
 
-__all__ = ["plot_run", "step_label"]
+__all__ = ["plot_run", "figure_run", "step_label", "NCF_LABEL"]
 
 _COLOURS = ["tab:red", "tab:orange", "tab:blue", "tab:green", "tab:purple", "tab:brown"]
+#: Legend label (and Line2D label) of the dashed predicted NCF directions.
+NCF_LABEL = "predicted escape direction (NCF KKT point)"
+
+#: ``{plateau index: [(angle in radians, label), …]}``
+NCFLines = Mapping[int, Sequence[tuple[float, str]]]
 
 
 def plot_run(
@@ -39,6 +52,7 @@ def plot_run(
     *,
     seeds: Sequence[int] | None = None,
     log_step: bool = False,
+    ncf_lines: NCFLines | None = None,
 ) -> pathlib.Path:
     """Draw the Figure 3 panels of one or several seeds to a PNG file.
 
@@ -47,6 +61,35 @@ def plot_run(
     run : Run
     path : str or Path
         Output PNG.
+    plateaus, final, seed_index, seeds, log_step, ncf_lines
+        As for :func:`figure_run`.
+
+    Returns
+    -------
+    pathlib.Path
+    """
+    fig = figure_run(run, plateaus, final, seed_index, seeds=seeds, log_step=log_step, ncf_lines=ncf_lines)
+    out = pathlib.Path(path)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    fig.savefig(out, dpi=110)
+    return out
+
+
+def figure_run(
+    run: Run,
+    plateaus: list[Plateau] | None = None,
+    final: Structure | None = None,
+    seed_index: int = 0,
+    *,
+    seeds: Sequence[int] | None = None,
+    log_step: bool = False,
+    ncf_lines: NCFLines | None = None,
+) -> Any:
+    """The Figure 3 panels as a :class:`matplotlib.figure.Figure` (Agg canvas, no pyplot).
+
+    Parameters
+    ----------
+    run : Run
     plateaus : list of Plateau, optional
         Plateaus of ``seed_index`` (their ends are dashed); found with
         :func:`~exactland.dynamics.phases.phases` when omitted.
@@ -58,10 +101,17 @@ def plot_run(
         Several seed indices of a batch, one row of panels each.
     log_step : bool
         Logarithmic step axis.
+    ncf_lines : mapping, optional
+        ``{plateau index: [(angle, label), …]}`` for the row of ``seed_index``:
+        predicted directions (radians, counter-clockwise from (1, 0) in the
+        first two coordinates, as the angle panel) drawn dashed over the
+        plateau's step range (Line2D label :data:`NCF_LABEL`, gid
+        ``ncf-plateau-N``).
 
     Returns
     -------
-    pathlib.Path
+    matplotlib.figure.Figure
+        Row r's panels are ``fig.axes[r*(3+J) : (r+1)*(3+J)]``; the angle panel is the second.
     """
     # imported on first use: matplotlib is slow to import and only drawing needs it
     from matplotlib.backends.backend_agg import FigureCanvasAgg
@@ -74,25 +124,21 @@ def plot_run(
     axes = np.atleast_2d(fig.subplots(len(rows), 3 + J, squeeze=False))
     handles: dict[str, Any] = {}
     for r, s in enumerate(rows):
-        if seeds is None or s == seed_index:
-            ps, fin = plateaus, final
-        else:
-            ps, fin = None, None
+        mine = seeds is None or s == seed_index
+        ps, fin = (plateaus, final) if mine else (None, None)
         if ps is None:
             ps = phases(run, s)
         if fin is None and ps:
             fin = ps[-1].structure
         handles.update(_draw_seed(run, axes[r], s, ps, fin, label_rows=len(rows) > 1))
+        handles.update(_draw_ncf(axes[r][1], ps, (ncf_lines or {}) if mine else {}))
     for a in axes.flat:
         _step_axis(a, log_step, int(run.raw.ckpt_steps[-1]))
     names = sorted(handles, key=_legend_order)
     fig.legend([handles[n] for n in names], names, loc="lower center", ncol=min(len(names), 6),
                frameon=False, fontsize=9)
     fig.tight_layout(rect=(0, 0.45 / fig.get_figheight(), 1, 1))
-    out = pathlib.Path(path)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    fig.savefig(out, dpi=110)
-    return out
+    return fig
 
 
 def _draw_seed(run: Run, axes: Any, s: int, plateaus: list[Plateau], final: Structure | None,
@@ -132,11 +178,25 @@ def _draw_seed(run: Run, axes: Any, s: int, plateaus: list[Plateau], final: Stru
     return handles
 
 
+def _draw_ncf(ax: Any, plateaus: list[Plateau], lines: NCFLines) -> dict[str, Any]:
+    """Dashed predicted directions over each plateau's steps on the angle panel ``ax``."""
+    handles: dict[str, Any] = {}
+    for p in plateaus:
+        for angle, label in lines.get(p.index, ()):
+            y = float(angle) % (2 * np.pi)
+            line, = ax.plot([p.start, p.end], [y, y], color="darkcyan", ls="--", lw=1.6, label=NCF_LABEL,
+                            gid=f"ncf-plateau-{p.index}", zorder=5)
+            ax.annotate(label, (p.end, y), xytext=(2, 1), textcoords="offset points", fontsize=7,
+                        color="darkcyan", zorder=5)
+            handles[NCF_LABEL] = line
+    return handles
+
+
 def _legend_order(label: str) -> tuple[int, str]:
     """Groups first (by number), then dead, small, the dead region, the plateau ends."""
     if label.startswith("group "):
         return (0, f"{int(label.split()[1]):04d}")
-    rank = {"dead": 1, "small or ungrouped": 2, "plateau end": 4}
+    rank = {"dead": 1, "small or ungrouped": 2, "plateau end": 4, NCF_LABEL: 5}
     return (rank.get(label, 3), label)
 
 

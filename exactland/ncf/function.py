@@ -21,8 +21,11 @@ by |K||J|) the gradient is ``2/(|K||J|)`` times that of ``L``.
 
 N is linear on each cell of the sample arrangement ``{u : sign(u·x_k) fixed}``:
 ``N_j(u) = g_{S,j}·u`` with ``g_{S,j} = Σ_k e_kj a(S_k) x_k`` (``a(+) = a⁺``,
-``a(−) = a⁻``). Everything here is exact rational arithmetic
-(:class:`fractions.Fraction`); problems with irrational entries are refused.
+``a(−) = a⁻``). Everything here is exact: rationals are
+:class:`fractions.Fraction`, irrational real algebraic entries (snapped saddles
+of Appendix I.0.2 have residuals in ``Q(√29)``) are
+:class:`~exactland.exact.algebraic.RealAlg` whose rational results come back
+as ``Fraction`` (:func:`exactland.ncf.points.exact_number`).
 """
 from __future__ import annotations
 
@@ -33,8 +36,7 @@ from typing import Any, Sequence
 
 from exactland.core.network import evaluate
 from exactland.core.problem import Problem
-from exactland.errors import InputError
-from exactland.exact.scalars import as_fraction, is_rational
+from exactland.ncf.points import exact_number
 
 __all__ = ["NCF", "ncf_of", "ncf_from_data", "dot", "span_basis", "project_out", "flats"]
 
@@ -132,26 +134,25 @@ class NCF:
 
 def ncf_from_data(X: Sequence[Sequence[Any]], E: Sequence[Sequence[Any]],
                   alpha: tuple[Any, Any]) -> NCF:
-    """An :class:`NCF` from exact rational samples, residuals and slopes."""
-    return NCF(tuple(tuple(Fraction(as_fraction(c)) for c in x) for x in X),
-               tuple(tuple(Fraction(as_fraction(c)) for c in e) for e in E),
-               (Fraction(as_fraction(alpha[0])), Fraction(as_fraction(alpha[1]))))
+    """An :class:`NCF` from exact samples, residuals and slopes (numbers or exact strings)."""
+    return NCF(tuple(tuple(exact_number(c) for c in x) for x in X),
+               tuple(tuple(exact_number(c) for c in e) for e in E),
+               (exact_number(alpha[0]), exact_number(alpha[1])))
 
 
 def ncf_of(problem: Problem) -> NCF:
-    """The NCF of the residual at the problem's exact point (rational problems only).
+    """The NCF of the residual at the problem's exact point (rational or real algebraic).
 
-    Raises
-    ------
-    InputError
-        The problem has irrational entries.
+    Examples
+    --------
+    >>> from exactland.core.problem import load
+    >>> p = load({"activation": {"alpha_plus": 1, "alpha_minus": 0}, "X": [[1, 0]],
+    ...           "Y": [[1]], "W": [["sqrt(2)", 0]], "H": [[0]]})
+    >>> ncf_of(p).E
+    ((Fraction(-1, 1),),)
     """
-    if not problem.is_rational:
-        raise InputError("the NCF is implemented for rational problems only", "problem")
     ev = evaluate(problem)
     E = ev.residuals()
-    if not all(is_rational(c) for row in E for c in row):
-        raise InputError("irrational residuals", "problem")
     act = problem.activation
     return ncf_from_data(problem.X, E, (act.alpha_plus, act.alpha_minus))
 

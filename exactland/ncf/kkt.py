@@ -19,41 +19,24 @@ Kinds (|J| = 1): at such a u with value μ, for tangent δ ⊥ u,
 decided on the extreme rays of ``{x_k·δ = 0 : k ∈ Z}`` in ``span(x_Z)``
 (docs/mathematics.md §4): ``local-max`` iff ``D ≤ 0`` on every ray and (``μ ≥ 0``,
 or V is the line through u and ``D < 0`` on every ray); ``local-min``
-symmetrically; ``other`` otherwise. For |J| > 1 the global maxima of ‖N‖ are
-marked ``local-max`` and every other candidate ``other``.
+symmetrically; ``other`` otherwise. For |J| > 1 kinds (of ‖N‖) come from the
+exact second-order test of :mod:`exactland.ncf.second`. Residuals may be
+rational or real algebraic (:mod:`exactland.ncf.function`).
 """
 from __future__ import annotations
 
 from fractions import Fraction
-from itertools import combinations
 
-from exactland.ncf.function import NCF, Vec, flats, project_out, span_basis, dot
+from exactland.ncf.function import NCF, Vec, flats, project_out, dot
 from exactland.ncf.multi import multi_output
-from exactland.ncf.points import KKTPoint, sign_patterns, sqrt_exact
+from exactland.ncf.points import KKTPoint, sign_patterns
+from exactland.ncf.second import transversal_rays
 
 __all__ = ["kkt_points"]
 
-def _rays(ncf: NCF, Z: tuple[int, ...], basis: list[Vec]) -> list[Vec]:
-    """Extreme rays (both orientations) of ``{x_k·δ = 0 : k ∈ Z}`` inside ``span(x_Z)``."""
-    r = len(basis)
-    out: list[Vec] = []
-    if r == 0:
-        return out
-    for T in combinations(Z, r - 1):
-        bt = span_basis([ncf.X[k] for k in T])
-        if len(bt) != r - 1:
-            continue
-        for b in basis:
-            v = project_out(b, bt)
-            if any(v):
-                out.extend((v, tuple(-c for c in v)))
-                break
-    return out
-
-
 def _kind(ncf: NCF, Z: tuple[int, ...], basis: list[Vec], signs: dict[int, int], mu_sign: int) -> str:
     """The scalar kind from the extreme rays of the transversal arrangement (module docstring)."""
-    Ds = [ncf.derivative(signs, Z, ray)[0] for ray in _rays(ncf, Z, basis)]
+    Ds = [ncf.derivative(signs, Z, ray)[0] for ray in transversal_rays(ncf, Z, basis)]
     line = ncf.dim - len(basis) == 1
     is_max = all(D <= 0 for D in Ds) and (mu_sign >= 0 or (line and all(D < 0 for D in Ds)))
     is_min = all(D >= 0 for D in Ds) and (mu_sign <= 0 or (line and all(D > 0 for D in Ds)))
@@ -103,8 +86,7 @@ def _scalar(ncf: NCF) -> list[KKTPoint]:
                     kind = _kind(ncf, Z, basis, signs, o)
                     if kind == "other" and not clarke_possible(ncf, Z, basis, g, p):
                         continue
-                    out.append(KKTPoint(q, n2, o * sqrt_exact(n2), Z, kind, -o,
-                                        (Fraction(-o) * n2,)))
+                    out.append(KKTPoint(q, n2, n2, o, Z, kind, -o, (Fraction(-o) * n2,)))
     return out
 
 
@@ -135,4 +117,4 @@ def kkt_points(ncf: NCF) -> list[KKTPoint]:
         pts = _scalar(ncf)
     else:
         pts = multi_output(ncf)
-    return sorted(pts, key=lambda p: -abs(p.value))
+    return sorted(pts, key=lambda p: -p.value2)
