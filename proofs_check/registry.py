@@ -163,13 +163,13 @@ def all_checks() -> tuple[Check, ...]:
     from . import (
         appendix_a, appendix_b, appendix_f2, appendix_mn, clarke, corollary_4_4, f1_fourth_order,
         f1_third_order, fact_4_6, fact_4_8, hessian_f1, lemma_3_2, lemma_o1, ncf_link, output_bias, prop_4_9,
-        prop_l1, prop_m1, raywise, theorem_4_2, theorem_d1, worked_numbers,
+        prop_l1, prop_m1, raywise, theorem_4_2, theorem_d1, type2, worked_numbers,
     )
 
     mods = [lemma_3_2, appendix_a, appendix_b, clarke, theorem_d1, theorem_4_2,
             corollary_4_4, fact_4_6, fact_4_8, hessian_f1, f1_third_order, f1_fourth_order,
             appendix_f2, raywise, prop_4_9, prop_l1, appendix_mn, prop_m1, lemma_o1,
-            worked_numbers, ncf_link, output_bias]
+            worked_numbers, ncf_link, output_bias, type2]
     return tuple(c for m in mods for c in m.CHECKS)
 
 

@@ -30,6 +30,9 @@ Modules, each building on the previous ones (composition, no inheritance):
 ``forms``
     :class:`forms.Forms` (over a point): the piecewise-linear forms ``F_i``,
     their kink lines and extreme rays;
+``type2``, ``bracket``
+    the type-2 radius (variable projection, docs/type2.md) and the radius
+    bracket's witness point, re-derived from the problem alone;
 ``claims``
     :class:`claims.Checker` (a point and its ``Forms``): the claim-by-claim
     verification, giving a :class:`CheckReport`.

@@ -9,10 +9,12 @@ from dataclasses import dataclass
 from typing import Any
 
 from exactland.checker.arith import INFINITY, Field, fmt, interpolate, le, minimum, positive, is_zero_vector
+from exactland.checker.bracket import bracket_reasons
 from exactland.checker.consistency import consistency_reasons
 from exactland.checker.forms import CheckerBudgetExceeded, Forms, Span
 from exactland.checker.point import Point
 from exactland.checker.qpoint import QPoint
+from exactland.checker.type2 import type2_reasons
 
 
 @dataclass(frozen=True)
@@ -52,6 +54,7 @@ class Checker:
         self._evidence = False  # a verified proof of non-stationarity
         self.pt: Any = Point(cert["problem"], field) if field.algebraic else QPoint(cert["problem"], field)
         self.forms = Forms(self.pt, budget)
+        self.budget = budget
 
     def _stationary(self) -> bool:
         if self._stat is None:
@@ -269,22 +272,24 @@ class Checker:
         for name in need:
             if name not in wit:
                 self._fail(f"witness.{name}: required for verdict {v}")
-        if v in ("type-1-minimum", "undecided") and c["witness"] is not None:
+        if v in ("type-1-minimum", "type-2-minimum", "undecided") and c["witness"] is not None:
             self._fail(f"witness: must be null for verdict {v}")
         if v != "type-1-minimum":
-            for name in ("radius", "radius_constants"):
+            for name in ("radius_constants",) if v == "type-2-minimum" else ("radius", "radius_constants"):
                 if c[name] is not None:
                     self._fail(f"{name}: must be null for verdict {v}")
         coeffs = {name: self.check_path(name) for name in wit}
-        expected = {"not-stationary": False, "saddle": True, "type-1-minimum": True}.get(v)
+        expected = {"not-stationary": False, "saddle": True, "type-1-minimum": True, "type-2-minimum": True}.get(v)
         if expected is not None and c["stationary"] is not expected:
             self._fail(f"stationary: certificate says {fmt(c['stationary'])}, verdict {v} "
                        f"requires {fmt(expected)}")
         self.check_stationarity()
         if v == "not-stationary" and self._stationary():
             self._fail("verdict: not-stationary, but the point is stationary (Definition 3.3)")
-        if v in ("saddle", "type-1-minimum") and self._stationary():
+        if v in ("saddle", "type-1-minimum", "type-2-minimum") and self._stationary():
             esc = [i for i in range(self.pt.I) if self.forms.analysis(i)[1]]
+            if v == "type-2-minimum":
+                self.check_type2(esc)
             if v == "saddle" and not esc:
                 self._fail("verdict: saddle, but there is no escape neuron")
             if v == "type-1-minimum":
@@ -302,7 +307,30 @@ class Checker:
                     self._fail(f"witness.descent.neuron: {desc['neuron']} is not an escape neuron")
         if v == "undecided" and not (c["reason"] or "").strip():
             self._fail("reason: an undecided certificate needs a non-empty reason")
+        self.check_bracket()
         self.checked.append(f"verdict {v}")
+
+    def check_type2(self, esc: list) -> None:
+        """Verdict ``type-2-minimum``: an escape neuron exists and the radius is re-derived (docs/type2.md)."""
+        if not esc:
+            self._fail("verdict: type-2-minimum, but there is no escape neuron (a type-1 minimum)")
+        if self.pt.f.algebraic:
+            self._fail("verdict: type-2-minimum certificates are checked for rational problems only")
+            return
+        for reason in type2_reasons(self.c, self.budget):
+            self._fail(reason)
+        self.checked.append("type-2 radius re-derived by variable projection (docs/type2.md)")
+
+    def check_bracket(self) -> None:
+        """``type2`` only with its verdict; ``radius_bracket`` and its witness point re-evaluated."""
+        c = self.c
+        if c.get("type2") is not None and c["verdict"] != "type-2-minimum":
+            self._fail("type2: only for verdict type-2-minimum")
+        make = Point if self.pt.f.algebraic else QPoint
+        for reason in bracket_reasons(c, self.pt.L, lambda prob: make(prob, self.pt.f).L):
+            self._fail(reason)
+        if c.get("radius_bracket") is not None:
+            self.checked.append("radius_bracket (certified = radius; a witness point's loss evaluated from scratch)")
 
     def run(self) -> CheckReport:
         for reason in consistency_reasons(self.c, self.pt.J):

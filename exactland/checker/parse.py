@@ -22,7 +22,7 @@ from exactland.checker.numtext import (
 from exactland.checker.qarray import QArray, read_matrix
 
 FORMAT = "exactland-certificate/2"
-_VERDICTS = ("not-stationary", "saddle", "type-1-minimum", "undecided")
+_VERDICTS = ("not-stationary", "saddle", "type-1-minimum", "type-2-minimum", "undecided")
 _METHODS = ("lineality", "separable", "zero-form", "rays", "budget-exceeded")
 
 # A parser is a function (value, where) -> parsed value; ``where`` names the field.
@@ -269,8 +269,9 @@ def _structure(raw: Any, rd: _Reader) -> dict:
     I, bias = sizes[3], prob["b"] is not None
     neurons = _list(lambda v, w: v, I)(_req(raw, "neurons", ""), "neurons")
     extra = {"dL_db": rd.vec(sizes[2])} if bias else {}  # ∂L/∂b: only with an output bias
+    optional = _extras(sizes, rd, bias)
     out = _fields(
-        raw, "", format=_choice(FORMAT), problem=lambda v, w: v, problem_digest=digest_text,
+        {k: v for k, v in raw.items() if k not in optional}, "", format=_choice(FORMAT), problem=lambda v, w: v, problem_digest=digest_text,
         neurons=lambda v, w: v, verdict=_choice(*_VERDICTS), loss=rd.num, stationary=_opt(_BOOL),
         escape_neurons=_list(_int(0, I)), radius=_opt(rd.num_inf),
         radius_constants=_opt(lambda v, w: _fields(v, w, rho_w=rd.num_inf, rho_h=rd.num_inf,
@@ -278,12 +279,28 @@ def _structure(raw: Any, rd: _Reader) -> dict:
         local_maximum_possible=_BOOL, global_minimum=_BOOL, witness=_witness(sizes, rd, bias),
         reason=_opt(_str),
         budget=lambda v, w: _fields(v, w, limit=_int()), **extra)
+    _with_optional(out, raw, "", **optional)
     out["neurons"] = [_neuron(i, sizes, rd)(n, f"neurons[{i}]") for i, n in enumerate(neurons)]
     ds = rd.stack([n["d"] for n in out["neurons"]], [f"neurons[{i}].d" for i in range(I)])
     for n, d in zip(out["neurons"], ds):
         n["d"] = d
     out["problem"] = prob
     return out
+
+
+def _extras(sizes: tuple, rd: _Reader, bias: bool) -> dict:
+    """Parsers of the optional fields ``type2``, ``radius_bracket``, ``bracket_witness`` (docs/type2.md)."""
+    K, d, J, I = sizes
+
+    def bracket(v: Any, w: str) -> list:
+        if not isinstance(v, list) or len(v) != 2:
+            raise CFE("expected [certified, witnessed]", w)
+        return [rd.num_inf(v[0], f"{w}[0]"), _opt(rd.num)(v[1], f"{w}[1]")]
+    point = {"W": rd.mat(I, d), "H": rd.mat(J, I), "loss": rd.num, **({"b": rd.vec(J)} if bias else {})}
+    return {"type2": _opt(lambda v, w: _fields(v, w, method=_choice("single-column-projection"),
+                                               neuron=_int(0, I))),
+            "radius_bracket": _opt(bracket),
+            "bracket_witness": _opt(lambda v, w: _fields(v, w, **point))}
 
 
 def _one_pass(raw: Any, parse: Callable[[Any, _Reader], dict], decimals: bool) -> tuple[dict, Field]:

@@ -30,14 +30,14 @@ import re
 import sys
 from typing import NoReturn, Sequence
 
-from exactland.cli import census, certify, dynamics, embedding, importer, ncf, proofs, snap, taylor
+from exactland.cli import census, certify, dynamics, embedding, importer, ncf, probe, proofs, snap, taylor
 from exactland.cli.common import EXIT_BAD_INPUT, EXIT_BROKEN_PIPE, EXIT_INTERNAL, EXIT_INTERRUPTED
 from exactland.errors import ExactlandError, InternalError
 from exactland.version import __version__
 
 __all__ = ["main", "build_parser"]
 
-_FAMILIES = (certify, importer, dynamics, snap, embedding, taylor, ncf, proofs, census)
+_FAMILIES = (certify, probe, importer, dynamics, snap, embedding, taylor, ncf, proofs, census)
 _REPORT = "this is a bug in exactland; please report it with the command and its input"
 
 

@@ -27,11 +27,12 @@ Vector = tuple[Any, ...]
 
 
 class Verdict(str, Enum):
-    """The four outcomes of :func:`exactland.core.classify`."""
+    """The outcomes of :func:`exactland.core.classify` (``type-2-minimum``: docs/type2.md)."""
 
     NOT_STATIONARY = "not-stationary"
     SADDLE = "saddle"
     TYPE_1_MINIMUM = "type-1-minimum"
+    TYPE_2_MINIMUM = "type-2-minimum"
     UNDECIDED = "undecided"
 
 
@@ -165,6 +166,11 @@ class Certificate:
     dL_db : vector or None
         ``∂L/∂b = Σ_k e_k`` when the problem has an output bias (stationarity
         needs it to vanish), else None.
+    type2 : exactland.core.type2.Type2Result or None
+        The data of a ``type-2-minimum`` (docs/type2.md); ``radius`` is then a
+        radius in W only (any H, b).
+    bracket : exactland.core.bracket.RadiusBracket or None
+        ``[certified, witnessed]`` and the witness point, for minimum verdicts.
 
     Examples
     --------
@@ -190,6 +196,8 @@ class Certificate:
     budget_limit: int
     budget_used: int
     dL_db: Vector | None = None
+    type2: Any = None
+    bracket: Any = None
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON contract as a dict (every exact number a string)."""
@@ -224,6 +232,10 @@ class Certificate:
         }
         if self.problem.b is not None:
             out["dL_db"] = _vec(self.dL_db or ())
+        if self.type2 is not None:
+            out["type2"] = self.type2.to_dict()
+        if self.bracket is not None:
+            out.update(self.bracket.to_dict())
         return out
 
     def __repr__(self) -> str:

@@ -8,7 +8,10 @@
    |J| = 1 → saddle: descent path of Appendix F.2 (eq. 17, second order,
    Corollary 4.4) and an ascent path (Appendix D). With |J| > 1 the second-order
    block of the escape neuron is searched for an exact descent (Appendix
-   F.2.1); if none is found the verdict is ``undecided``.
+   F.2.1); if none is found, the complete joint second-order test, then the
+   type-2 certificate (docs/type2.md, :mod:`exactland.core.multi_output`):
+   ``saddle``, ``type-2-minimum`` or ``undecided`` with the reason.
+4. Minimum verdicts carry the radius bracket (:mod:`exactland.core.bracket`).
 
 Exponential work (general ray enumeration for degenerate kink sets) draws on
 an explicit budget; running out gives ``undecided`` with the reason.
@@ -24,6 +27,8 @@ from flint import fmpq
 from exactland.core.certificate import Certificate, NeuronReport, RadiusConstants, Verdict
 from exactland.core.escape import UNBOUNDED, EscapeAnalysis, escape_analysis
 from exactland.core.bulk import NeuronTable, QuietReports
+from exactland.core.bracket import radius_bracket
+from exactland.core.multi_output import decide_multi_output
 from exactland.core.kinks import NeuronData
 from exactland.exact.linalg import dot
 from exactland.core.network import Evaluation, evaluate
@@ -144,8 +149,8 @@ def certify(problem: Problem | Any, *, budget: int = DEFAULT_BUDGET, bulk: bool 
     Returns
     -------
     Certificate
-        Verdict ``not-stationary``, ``saddle``, ``type-1-minimum`` or
-        ``undecided``, with its evidence; ``cert.verify()`` re-checks it.
+        Verdict ``not-stationary``, ``saddle``, ``type-1-minimum``, ``type-2-minimum``
+        or ``undecided``, with its evidence; ``cert.verify()`` re-checks it.
 
     Notes
     -----
@@ -187,7 +192,7 @@ def certify(problem: Problem | Any, *, budget: int = DEFAULT_BUDGET, bulk: bool 
     escapes: dict[int, EscapeAnalysis] | None = None
     if out is None:
         escapes = _escape_stage(tab, tans)
-        out = _second_order(ev, tab, escapes)
+        out = _second_order(ev, tab, escapes, tans, bud)
     return Certificate(
         problem=problem,
         verdict=out.verdict,
@@ -203,8 +208,8 @@ def certify(problem: Problem | Any, *, budget: int = DEFAULT_BUDGET, bulk: bool 
         descent=out.descent,
         ascent=out.ascent,
         reason=out.reason,
-        budget_limit=budget,
-        budget_used=bud.used,
+        budget_limit=budget, budget_used=bud.used, type2=out.type2,
+        bracket=radius_bracket(problem, out.radius) if out.radius is not None else None,
     )
 
 
@@ -261,6 +266,7 @@ class _Outcome:
     radius: Any = None
     constants: RadiusConstants | None = None
     reason: str | None = None
+    type2: Any = None
 
 
 class _ZeroNeuronMemo:
@@ -313,9 +319,12 @@ def _tangential_refutation(ev: Evaluation, nd: NeuronData, t: TangentialAnalysis
     return _Outcome(Verdict.NOT_STATIONARY, False, descent=descent)
 
 
-def _second_order(ev: Evaluation, nds: NeuronTable, escapes: dict[int, EscapeAnalysis]) -> _Outcome:
+def _second_order(ev: Evaluation, nds: NeuronTable, escapes: dict[int, EscapeAnalysis],
+                  tans: dict[int, TangentialAnalysis], bud: Budget) -> _Outcome:
     """A stationary point: type-1 minimum with its radius (no escape neuron),
-    saddle (an exact second-order descent) or undecided (Appendix F.2.1)."""
+    saddle (an exact second-order descent), or for |J| > 1 when no single
+    escape neuron descends: the joint test, a type-2 minimum or undecided
+    (Appendix F.2.1, docs/type2.md; :mod:`exactland.core.multi_output`)."""
     J = ev.problem.n_outputs
     esc = [i for i, ea in escapes.items() if ea.is_escape]
     if not esc:
@@ -330,11 +339,12 @@ def _second_order(ev: Evaluation, nds: NeuronTable, escapes: dict[int, EscapeAna
     descent = next((path for i in esc for _, v, _ in escapes[i].witnesses
                     for path in [_second_order_descent(ev, nds[i], v)] if path is not None), None)
     if descent is None:
-        return _Outcome(Verdict.UNDECIDED, True, reason=(
-            f"escape neurons {esc} exist but |J| = {J} > 1 and no exact "
-            "second-order descent was found in their (h_i, v) blocks; "
-            "Theorem 4.2's necessity needs |J| = 1 (Appendix F.2.1): the "
-            "point may be a type-2 local minimum"))
+        dec = decide_multi_output(ev, nds, tans, escapes, bud, _rho_w(ev), esc)
+        if dec.verdict == "type-2-minimum" and dec.type2 is not None:
+            return _Outcome(Verdict.TYPE_2_MINIMUM, True, radius=dec.type2.radius, type2=dec.type2)
+        if dec.verdict == "undecided":
+            return _Outcome(Verdict.UNDECIDED, True, reason=dec.reason)
+        descent = dec.descent
     ascent = _ascent(ev, nds, escapes)
     if ascent is None:
         raise InternalError("a stationary point with an escape neuron has no ascent path")

@@ -77,9 +77,18 @@ def summary(cert: Certificate, *, max_neurons: int = 12) -> str:
         )
         if cert.global_minimum:
             lines.append("global minimum: L = 0")
+    if cert.verdict is Verdict.TYPE_2_MINIMUM:
+        lines.append(f"certified radius (type 2, docs/type2.md): L(W', H', b') >= L(P) for all "
+                     f"||W' - W||_inf < {short(cert.radius)} and any H', b' (moving neuron {cert.type2.neuron})")
+    if cert.bracket is not None:
+        w = cert.bracket.witnessed
+        lines.append(f"radius bracket: [{short(cert.radius)}, {'none found' if w is None else short(w)}]"
+                     + ("" if w is None else f" (a strictly lower point, L = {short(cert.bracket.loss)})"))
     d = cert.descent
     if d is not None:
-        moved = (f"output bias only, db = {_v(d.db or ())}" if d.neuron is None else
+        several = d.neuron is None and any(c != 0 for c in d.dw)
+        moved = ("several neurons (joint second-order test, docs/type2.md)" if several else
+                 f"output bias only, db = {_v(d.db or ())}" if d.neuron is None else
                  f"neuron {d.neuron}, dh = {_v(d.dh)}, dw = {_v(d.dw)}")
         lines.append(
             f"descent path: {moved}; "

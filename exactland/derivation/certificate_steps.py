@@ -68,6 +68,9 @@ def verdict_step(cert: Certificate) -> Step:
                          "(Definition 3.5).", ("Theorem 4.2", "Definition 3.5", "Appendix D")),
         Verdict.NOT_STATIONARY: ("Definition 3.3 fails: a negative first-order directional derivative gives a "
                                  "descent direction (Theorem 4.2 does not apply).", ("Definition 3.3",)),
+        Verdict.TYPE_2_MINIMUM: ("A stationary point with an escape neuron that is a local minimum (type 2): "
+                                 "the least-squares loss over the output layer does not decrease near W "
+                                 "(variable projection, docs/type2.md).", ("Appendix F.2.1", "Open Question 1")),
         Verdict.UNDECIDED: (f"Undecided: {cert.reason}", ("Theorem 4.2", "Appendix F.2.1")),
     }[v]
     return Step("verdict", f"Verdict: {v.value}", refs, text, facts=(Fact(("verdict",), v.value),))
@@ -107,7 +110,9 @@ def _path_step(key: str, title: str, refs: tuple[str, ...], cert: Certificate, w
              Fact(base + ("t_max",), None if pw.t_max is None else to_str(pw.t_max))]
     rel = "<" if which == "descent" else ">"
     rng = (r"t \ge 0" if pw.t_max is None else rf"0 \le t < {tex(pw.t_max)}")
-    disp = [rf"\Delta b = {tex_vec(pw.db)}" if pw.neuron is None else
+    disp = [rf"\Delta W = {tex_vec(pw.dw)},\ \Delta H = {tex_vec(pw.dh)}\ \text{{(flattened)}}"
+            if pw.neuron is None and any(c != 0 for c in pw.dw) else
+            rf"\Delta b = {tex_vec(pw.db)}" if pw.neuron is None else
             rf"\Delta h_{{\cdot {pw.neuron}}} = {tex_vec(pw.dh)},\quad \Delta w_{{{pw.neuron}}} = {tex_vec(pw.dw)}",
             rf"L(P + t\Delta) = {tex_poly(pw.coefficients, 't')} \quad ({rng})",
             rf"L(P + {tex(pw.t)}\,\Delta) = {tex(pw.loss)} {rel} {tex(cert.loss)} = L(P)"]
