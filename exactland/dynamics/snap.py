@@ -50,7 +50,7 @@ class SnapAttempt:
     """One structure guess and what became of it."""
 
     tolerances: Tolerances
-    outcome: str  # "certified", "pattern-flip", "not-stationary", "degenerate", "far"
+    outcome: str  # "certified", "pattern-flip", "not-stationary", "degenerate", "far", "farther"
     detail: str
     verdict: str | None
 
@@ -105,6 +105,7 @@ _Certified = tuple[Problem, Certificate, Structure, Tolerances, float]
 def _try_guess(
     dataset: Dataset, W: np.ndarray, H: np.ndarray, tol: Tolerances, st: Structure, budget: int,
     max_kink_moves: int, seen: set[Any], attempts: list[SnapAttempt], b: np.ndarray | None = None,
+    nearest: float = float("inf"),
 ) -> _Certified | None:
     """Build and certify the exact point of one structure guess.
 
@@ -112,6 +113,9 @@ def _try_guess(
     ``max_kink_moves`` times); structures in ``seen`` are skipped and added to
     it. Every outcome is appended to ``attempts``. Returns the certified
     stationary candidate, or None. ``b``: the float output bias (None: no bias).
+    A candidate that is far (:func:`exactland.dynamics.ladder.is_far`) or not
+    nearer than ``nearest`` (a certified candidate's distance) is not certified:
+    it could not be returned.
     """
     for _ in range(max_kink_moves + 1):
         key = (st.dead, st.small, st.groups, st.kinks, st.patterns)
@@ -134,17 +138,20 @@ def _try_guess(
             attempts.append(SnapAttempt(tol, outcome, cand, None))
             return None
         Wx, Hx = cand
+        dist = _distance(W, H, Wx, Hx, b, bx)
+        far = is_far(dist, W, H, b, origin=not st.groups)  # another point, not a snap (ladder.py)
+        if far or not dist < nearest:
+            why = (f"exceeds the float point's own scale {point_scale(W, H, b):.3g}" if far
+                   else f"is not below {nearest:.3g}, a certified candidate's")
+            attempts.append(SnapAttempt(tol, "far" if far else "farther",
+                                        f"|float - exact|_inf = {dist:.3g} {why}", None))
+            return None
         problem = dataset.with_params(Wx, Hx, bx)
         cert = certify(problem, budget=budget)
         if cert.verdict is Verdict.NOT_STATIONARY:
             attempts.append(SnapAttempt(tol, "not-stationary",
                                         "the exact candidate is not stationary (its certificate "
                                         "has a descent witness); trying the next guess", cert.verdict.value))
-            return None
-        dist = _distance(W, H, Wx, Hx, b, bx)
-        if is_far(dist, W, H, b, origin=not st.groups):  # another point's certificate, not a snap (ladder.py)
-            attempts.append(SnapAttempt(tol, "far", f"|float - exact|_inf = {dist:.3g} exceeds the float "
-                                        f"point's own scale {point_scale(W, H, b):.3g}", cert.verdict.value))
             return None
         attempts.append(SnapAttempt(tol, "certified", f"|float - exact|_inf = {dist:.3g}",
                                     cert.verdict.value))
@@ -218,7 +225,8 @@ def snap(
     for stage in ladder_stages(guesses, W, H, X, Y, am, b):  # the fallback stage only if not settled
         for tol in stage:
             st = guess_structure(W, H, X, Y, am, tol)
-            found = _try_guess(dataset, W, H, tol, st, budget, max_kink_moves, seen, attempts, b)
+            found = _try_guess(dataset, W, H, tol, st, budget, max_kink_moves, seen, attempts, b,
+                               float("inf") if best is None else best[4])
             if found is not None and (best is None or found[4] < best[4]):
                 best = found
         if best is not None and settled(best[4], W, H, b):

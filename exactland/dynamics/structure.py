@@ -5,8 +5,9 @@ and certified by the exact core, which alone decides.
 
 Classification of neuron i at a float point (W, H):
 
-* **dead** (only when a⁻ = 0): ``w_i·x_k < 0`` for every sample (strict, in
-  float) — kept, rounded, strictly dead;
+* **dead** (only when a⁻ = 0): ``w_i·x_k < −dead·‖w_i‖‖x_k‖`` for every
+  sample (strict, in float; the margin ``dead`` is 0 by default) — kept,
+  rounded, strictly dead;
 * **grown**: magnitude ``m_i = (‖w_i‖² + ‖h_i‖²)^½ ≥ small·m_ref`` with
   ``m_ref = max(max_i m_i, (max|y| / max‖x_k‖)^½)`` — the second term is the
   size of a neuron that fits the data alone (balanced, Fact 4.6), so at the
@@ -35,10 +36,11 @@ class Tolerances:
     small: float = 1e-2
     angle: float = 1e-2
     kink: float = 1e-3
+    dead: float = 0.0
 
     def as_dict(self) -> dict[str, float]:
         """JSON-ready form."""
-        return {"small": self.small, "angle": self.angle, "kink": self.kink}
+        return {"small": self.small, "angle": self.angle, "kink": self.kink, "dead": self.dead}
 
 
 DEFAULT_GUESSES: tuple[Tolerances, ...] = tuple(
@@ -112,7 +114,8 @@ def guess_structure(
     mags = np.sqrt(norms_w**2 + (H**2).sum(axis=0))
     Z = W @ X.T
     dead = tuple(
-        i for i in range(I) if alpha_minus == 0 and norms_w[i] > 0 and bool((Z[i] < 0).all())
+        i for i in range(I) if alpha_minus == 0 and norms_w[i] > 0
+        and bool((Z[i] < -tol.dead * norms_w[i] * np.linalg.norm(X, axis=1)).all())
     ) if alpha_minus == 0 else ()
     rest = [i for i in range(I) if i not in dead]
     data_scale = float(np.sqrt(np.abs(Y).max() / max(np.linalg.norm(X, axis=1).max(), 1e-300)))
