@@ -1,8 +1,8 @@
 """Benchmark: exact certification vs. a float64 NumPy loss-plus-gradient.
 
-Run:  python benchmarks/bench_certify.py [--repeat N] [--big] [--profile]
+Run:  python benchmarks/bench_certify.py [--repeat N] [--big] [--rss] [--profile] [--only SUBSTRING]
 
-Prints a table with the median wall time of ``exactland.certify`` on
+Prints a table with the wall time of ``exactland.certify`` on
 
 (a) the 50-neuron, 5-sample network of Section 4.1.1 at two stationary points
     (the origin, a saddle; the zero-loss interpolant with each of its 5
@@ -14,10 +14,20 @@ Prints a table with the median wall time of ``exactland.certify`` on
     computed), at 1000x200xd10, 4000x1000xd20 and, with ``--big``,
     10000x2000xd40;
 
-together with the float64 evaluation of the same loss and full gradient, and
-the ratio of the two, all measured in one run. "cold" certifies a fresh copy
-of the problem, so it includes converting the rationals to integer form
-(cached on the problem afterwards). The 1000x200xd10 points come from
+together with the float64 evaluation of the same loss and full gradient, the
+ratios, and the peak memory of one cold certification, all measured in one
+run. Times are the *minimum* over the repeats (the machine is shared; the
+minimum is the least disturbed run), and the float, warm and cold runs are
+interleaved so that all three see the same load; the float64 time is also
+measured alone first (NumPy's large temporaries are page-faulted afresh when
+the allocator has returned memory to the system, so the float time depends on
+what ran just before it; its best time is taken). "warm" certifies a problem whose integer
+form is cached; "cold" certifies a fresh copy of the problem, so it includes
+converting the rationals to integer form. "peak MB" is the tracemalloc peak
+of one cold certification (NumPy's buffers included), above the memory the
+loaded problem already holds; with ``--rss``, "RSS MB" is the peak resident
+memory (VmHWM) of a fresh Python process that loads the problem's JSON file and
+certifies it (interpreter, libraries and the parsed problem included). The 1000x200xd10 points come from
 ``teacher_stationary_point`` itself; the larger ones from the same
 construction written with integer NumPy arrays (``teacher_fast``), because the
 pure-Python generator needs minutes there.
@@ -25,8 +35,13 @@ pure-Python generator needs minutes there.
 from __future__ import annotations
 
 import argparse
-import statistics
+import pathlib
+import resource
+import subprocess
+import sys
+import tempfile
 import time
+import tracemalloc
 
 import numpy as np
 from flint import fmpq
@@ -35,6 +50,7 @@ import exactland
 from exactland.builtin.examples import load_example
 from exactland.core.activation import Activation
 from exactland.core.problem import Problem
+from exactland.exact.intmat import matmul
 from exactland.exact.scalars import to_float
 from exactland.testing.instances import teacher_stationary_point
 
@@ -55,13 +71,45 @@ def _arr(m) -> np.ndarray:
     return np.array([[to_float(x) for x in row] for row in m], dtype=np.float64)
 
 
-def _median(fn, repeat: int) -> float:
+def _best(fn, repeat: int) -> float:
+    """The minimum wall time of ``repeat`` calls."""
     times = []
     for _ in range(repeat):
         t = time.perf_counter()
         fn()
         times.append(time.perf_counter() - t)
-    return statistics.median(times)
+    return min(times)
+
+
+# Peak resident memory of a fresh process that loads a problem file and certifies it:
+# VmHWM of /proc/self/status (Linux), else ru_maxrss.
+_RSS = ("import resource, sys, exactland\n"
+        "v = exactland.certify(exactland.load(sys.argv[1])).verdict.value\n"
+        "try:\n"
+        "    kb = next(int(l.split()[1]) for l in open('/proc/self/status') if l.startswith('VmHWM:'))\n"
+        "except (OSError, StopIteration):\n"
+        "    kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss\n"
+        "print(v, kb)\n")
+
+
+def _rss_mb(p: Problem) -> float:
+    """Peak RSS (MB) of a fresh Python process that loads ``p``'s file and certifies it."""
+    with tempfile.TemporaryDirectory() as tmp:
+        path = pathlib.Path(tmp) / "problem.json"
+        path.write_text(p.to_json(indent=None))
+        out = subprocess.run([sys.executable, "-c", _RSS, str(path)], capture_output=True, text=True,
+                             check=True)
+    return int(out.stdout.split()[1]) / 1024
+
+
+def _peak_mb(fn) -> float:
+    """tracemalloc peak (MB) of one call, above what was allocated before it."""
+    tracemalloc.start()
+    base = tracemalloc.get_traced_memory()[0]
+    fn()
+    peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    return (peak - base) / 2**20
 
 
 def _fresh(p: Problem) -> Problem:
@@ -98,8 +146,8 @@ def teacher_fast(seed: int, *, dim: int, n_samples: int, n_living: int, n_kink: 
     Wn = np.concatenate([Wl, Wk, Wd, np.zeros((n_zero, dim), dtype=np.int64)])  # W = Wn / 20000
     hn = rng.choice([-1, 1], len(Wn)) * rng.integers(1, 21, len(Wn))
     hn[len(Wn) - n_zero:] = 0
-    Z = Wn.astype(object) @ Xn.T.astype(object)  # over 2_000_000
-    out = (np.maximum(Z, 0) * hn.astype(object)[:, None]).sum(axis=0)  # over 20_000_000
+    Z = matmul(Wn, Xn.T, True)  # over 2_000_000; exact (int64 under a proved bound, else Python ints)
+    out = matmul(np.maximum(Z, 0).T, hn[:, None], True)[:, 0]  # over 20_000_000
     if ((Z[: len(Wn) - n_zero, nf:] >= 0)).any():
         raise RuntimeError("an unfittable sample is not inactive")
     Y = [(fmpq(int(v), 20_000_000),) for v in out[:nf]]
@@ -139,19 +187,33 @@ def main() -> None:
     ap.add_argument("--repeat", type=int, default=7)
     ap.add_argument("--big", action="store_true", help="also 10000x2000xd40")
     ap.add_argument("--profile", action="store_true", help="cProfile one cold certify per case")
+    ap.add_argument("--only", default="", help="only the cases whose name contains this")
+    ap.add_argument("--rss", action="store_true",
+                    help="also the peak RSS of a fresh process loading the problem file and certifying it")
     args = ap.parse_args()
-    print(f"{'case':44s} {'verdict':15s} {'certify ms':>10s} {'cold ms':>9s} {'float64 ms':>10s} {'ratio':>7s}")
+    print(f"{'case':44s} {'verdict':15s} {'warm ms':>9s} {'cold ms':>9s} {'float64 ms':>10s} "
+          f"{'warm/f':>7s} {'cold/f':>7s} {'peak MB':>8s}" + (f" {'RSS MB':>7s}" if args.rss else ""))
     for name, p in cases(args.big):
+        if args.only not in name:
+            continue
         cert = exactland.certify(p)
-        rep = args.repeat if p.n_neurons <= 4000 else max(1, args.repeat // 3)
-        warm = _median(lambda: exactland.certify(p), rep)
-        cold = _median(lambda: exactland.certify(_fresh(p)), max(1, rep // 2))
+        # small cases are cheap and the most disturbed by other load: more repeats
+        rep = (5 * args.repeat if p.n_neurons <= 1000 else args.repeat if p.n_neurons <= 4000
+               else max(3, args.repeat // 2))
         W, H, X, Y = _arr(p.W), _arr(p.H), _arr(p.X), _arr(p.Y)
         a_p, a_m = to_float(p.activation.alpha_plus), to_float(p.activation.alpha_minus)
-        flt = _median(lambda: float_loss_grad(W, H, X, Y, a_p, a_m), max(args.repeat, 20))
+        flt = _best(lambda: float_loss_grad(W, H, X, Y, a_p, a_m), 4 * rep)  # alone, then interleaved
+        warm = cold = float("inf")
+        for _ in range(rep):  # interleaved, so that exact and float runs see the same load
+            flt = min(flt, _best(lambda: float_loss_grad(W, H, X, Y, a_p, a_m), 5))
+            warm = min(warm, _best(lambda: exactland.certify(p), 1))
+            cold = min(cold, _best(lambda: exactland.certify(_fresh(p)), 1))
+        q = _fresh(p)
+        peak = _peak_mb(lambda: exactland.certify(q))
         print(
-            f"{name:44s} {cert.verdict.value:15s} {warm * 1e3:10.1f} {cold * 1e3:9.1f} "
-            f"{flt * 1e3:10.3f} {warm / flt:7.1f}", flush=True
+            f"{name:44s} {cert.verdict.value:15s} {warm * 1e3:9.1f} {cold * 1e3:9.1f} "
+            f"{flt * 1e3:10.3f} {warm / flt:7.1f} {cold / flt:7.1f} {peak:8.1f}"
+            + (f" {_rss_mb(p):7.0f}" if args.rss else ""), flush=True
         )
         if args.profile:
             import cProfile
@@ -159,6 +221,8 @@ def main() -> None:
             q = _fresh(p)
             cProfile.runctx("exactland.certify(q)", globals(), {"q": q, "exactland": exactland}, "/tmp/prof")
             pstats.Stats("/tmp/prof").sort_stats("cumulative").print_stats(25)
+    rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(f"process peak RSS (generation of every case included): {rss:.0f} MB")
 
 
 if __name__ == "__main__":

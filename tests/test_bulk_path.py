@@ -14,7 +14,8 @@ from fractions import Fraction as Fr
 
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
-from strategies import SETTINGS, Spec, any_points, teacher_args, spec_of
+from oracles import own_outputs
+from strategies import ACT, Q, SETTINGS, Spec, any_points, draw_mat, teacher_args, spec_of
 
 import exactland
 from exactland.core.classify import certify
@@ -85,3 +86,41 @@ def test_refutation_at_the_last_neuron_leaves_earlier_quiet_neurons_examined():
     cert = _same(p)
     assert cert.verdict.value == "not-stationary"
     assert cert.neurons[0].method == "zero-form" and cert.neurons[0].is_escape is None
+
+
+@st.composite
+def kinked_points(draw) -> Spec:
+    """Neurons on the kinks of chosen samples, with zero, parallel and
+    antiparallel samples among the data; targets interpolate the outputs on
+    every sample except possibly a few, so many neurons are quiet *with* kink
+    samples (their kink sets and kink lines come from the bulk path)."""
+    d = draw(st.sampled_from([2, 3, 4]))
+    base = draw_mat(draw, draw(st.integers(1, 3)), d)
+    X = list(base)
+    for _ in range(draw(st.integers(1, 3))):
+        src = X[draw(st.integers(0, len(X) - 1))]
+        X.append(tuple(draw(st.sampled_from([Fr(2), Fr(-1), Fr(-3, 2), Fr(1, 3)])) * c for c in src))
+    if draw(st.booleans()):
+        X.insert(draw(st.integers(0, len(X))), (Fr(0),) * d)
+    W = []
+    for _ in range(draw(st.integers(1, 4))):
+        v = list(draw_mat(draw, 1, d)[0])
+        x = X[draw(st.integers(0, len(X) - 1))]
+        xx = sum(c * c for c in x)
+        if xx and draw(st.integers(0, 3)):  # on the kink of x (and of its parallels)
+            t = sum(a * b for a, b in zip(v, x)) / xx
+            v = [a - t * b for a, b in zip(v, x)]
+        W.append(tuple(v))
+    J = draw(st.sampled_from([1, 2]))
+    act = draw(ACT)
+    H = draw_mat(draw, J, len(W))
+    Y = [list(row) for row in own_outputs(act, tuple(X), tuple(W), H)]
+    for _ in range(draw(st.integers(0, 2))):
+        Y[draw(st.integers(0, len(Y) - 1))][draw(st.integers(0, J - 1))] += draw(Q)
+    return Spec(act, tuple(X), tuple(map(tuple, Y)), tuple(W), H, None, "kinked")
+
+
+@settings(max_examples=60, **SETTINGS)
+@given(kinked_points())
+def test_bulk_and_per_neuron_paths_agree_on_quiet_neurons_with_kink_samples(spec):
+    _same(spec.problem())

@@ -11,12 +11,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+import numpy as np
 from flint import fmpq
 
 from exactland.core.network import Evaluation
+from exactland.core.problem import Problem
 from exactland.core.tangent import Arrangement, PLForm, arrangement, pl_form
+from exactland.exact.linalg import canonical_line
 
-__all__ = ["NeuronData", "neuron_data"]
+__all__ = ["NeuronData", "SampleLines", "neuron_data"]
 
 Vector = tuple[Any, ...]
 
@@ -68,11 +71,107 @@ class NeuronData:
         return all(c == 0 for c in self.w)
 
 
+class SampleLines:
+    """The canonical kink line of each sample (:func:`exactland.exact.linalg.canonical_line`), on first use.
+
+    For rational problems with int64 rows the lines come from the integer
+    rows ``Xn_k`` (the numerators over the row's lcm, the integers
+    ``canonical_line`` forms) all at once: the primitive vector ``Xn_k / g_k``
+    with its first nonzero entry positive, and an integer id per distinct line.
+    Local to one certification.
+
+    Parameters
+    ----------
+    problem : Problem
+
+    Examples
+    --------
+    >>> from exactland.core.problem import load
+    >>> p = load({"activation": {"alpha_plus": 1, "alpha_minus": 0}, "X": [[-2, -4], [0, 0], [1, 2]],
+    ...           "Y": [[1], [1], [1]], "W": [[0, 0]], "H": [[1]]})
+    >>> sl = SampleLines(p)
+    >>> sl.line(0), sl.line(1), sl.distinct((0, 1, 2))
+    ((1, 2), None, ((1, 2),))
+    """
+
+    def __init__(self, problem: Problem) -> None:
+        self._p = problem
+        self._lines: dict[int, tuple[Any, ...] | None] = {}
+        self._prim: np.ndarray | None = None
+        self._first: list[int] = []
+        self._zero_rows: list[bool] = []
+        self._ids: list[int] | None = None
+        Xn = problem.scaled[0][0] if problem.is_rational() else None
+        if Xn is not None and Xn.dtype != object and Xn.size:
+            g = np.gcd.reduce(Xn, axis=1)
+            g[g == 0] = 1
+            first = np.argmax(Xn != 0, axis=1)
+            sgn = np.where(Xn[np.arange(len(Xn)), first] < 0, -1, 1)
+            self._prim = Xn // (g * sgn)[:, None]
+            self._first = first.tolist()
+            self._zero_rows = (Xn == 0).all(axis=1).tolist()
+
+    def line(self, k: int) -> tuple[Any, ...] | None:
+        """The canonical line of ``x_k`` (None for ``x_k = 0``)."""
+        if k not in self._lines:
+            if self._prim is not None:
+                self._lines[k] = None if self._zero_rows[k] else tuple(map(fmpq, self._prim[k].tolist()))
+            else:
+                x = self._p.X[k]
+                self._lines[k] = None if all(c == 0 for c in x) else canonical_line(x)[0]
+        return self._lines[k]
+
+    def _factor(self, k: int) -> Any:
+        """``λ`` with ``x_k = λ·n`` for the canonical line ``n`` of a nonzero ``x_k``."""
+        x, n = self._p.X[k], self.line(k)
+        if self._prim is not None:
+            k0 = self._first[k]
+            return x[k0] / n[k0]
+        return canonical_line(x)[1]
+
+    def _key(self, k: int) -> Any:
+        if self._prim is None:
+            return self.line(k)
+        if self._ids is None:
+            self._ids = np.unique(self._prim, axis=0, return_inverse=True)[1].reshape(-1).tolist()
+        return self._ids[k]
+
+    def distinct(self, kinks: tuple[int, ...]) -> tuple[Any, ...]:
+        """The distinct lines of the nonzero samples in ``kinks``, first occurrence first."""
+        if len(kinks) == 1:
+            n = self.line(kinks[0])
+            return () if n is None else (n,)
+        seen: dict[Any, Any] = {}
+        for k in kinks:
+            n = self.line(k)
+            if n is not None:
+                seen.setdefault(self._key(k), n)
+        return tuple(seen.values())
+
+    def arrangement(self, kinks: tuple[int, ...]) -> tuple[Arrangement, list[tuple[int, Any] | None]]:
+        """What :func:`exactland.core.tangent.arrangement` gives for the samples ``kinks``."""
+        index: dict[Any, int] = {}
+        lines: list[Any] = []
+        assignment: list[tuple[int, Any] | None] = []
+        for k in kinks:
+            n = self.line(k)
+            if n is None:
+                assignment.append(None)
+                continue
+            key = self._key(k) if len(kinks) > 1 else 0
+            if key not in index:
+                index[key] = len(lines)
+                lines.append(n)
+            assignment.append((index[key], self._factor(k)))
+        return Arrangement(self._p.dim, tuple(lines), fmpq(1)), assignment
+
+
 def neuron_data(
     ev: Evaluation,
     i: int,
     arrangements: dict[tuple[int, ...], Any] | None = None,
     plain: bool = False,
+    lines: SampleLines | None = None,
 ) -> NeuronData:
     """Assemble :class:`NeuronData` for neuron ``i`` from an evaluation.
 
@@ -84,6 +183,10 @@ def neuron_data(
         Cache of kink arrangements keyed by kink set (the arrangement depends
         on the data only, so neurons with equal kink sets — e.g. all zero
         neurons — share it).
+    plain : bool
+        The neuron is known to have no kink sample and every ``d_ji = 0``.
+    lines : SampleLines, optional
+        The samples' kink lines, shared between neurons.
 
     Examples
     --------
@@ -109,7 +212,8 @@ def neuron_data(
     if arrangements is None:
         arrangements = {}
     if kinks not in arrangements:
-        arrangements[kinks] = arrangement([p.X[k] for k in kinks], p.dim, fmpq(1))
+        arrangements[kinks] = (lines.arrangement(kinks) if lines is not None
+                               else arrangement([p.X[k] for k in kinks], p.dim, fmpq(1)))
     arr, asg = arrangements[kinks]
     e = [[ev.e(k, j) for j in range(J)] for k in kinks]
     act = p.activation

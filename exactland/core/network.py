@@ -4,13 +4,17 @@ Everything here is vectorised over neurons and samples (docs/mathematics.md, sca
 rational matrix is written as integer numerators with one positive integer
 denominator per row, products are integer matrix products, and signs are
 decided on integer numerators. Integers live in ``int64`` NumPy arrays when a
-bound proves that no product or sum can overflow, and in object arrays of
-Python integers otherwise — both are exact. Problems with irrational algebraic
-entries use object arrays of exact field elements with unit denominators.
+bound proves that no product or sum can overflow, in float64 *carriers*
+(integers below 2**53, produced and combined only under a bound proved before
+each operation; :mod:`exactland.exact.carrier`) where that makes a product run
+on BLAS, and in object arrays of Python integers otherwise — all exact.
+Problems with irrational algebraic entries use object arrays of exact field
+elements with unit denominators.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 from math import lcm
 from typing import Any, Sequence
 
@@ -18,7 +22,8 @@ import numpy as np
 from flint import fmpq
 
 from exactland.exact.intmat import (
-    elementwise_mul, elementwise_sub, fits_int64, int_array, matmul, max_abs, min_ratio, sign_matrix,
+    CARRIER_LIMIT, as_int, elementwise_mul, elementwise_sub, fits_int64, int_array, matmul, max_abs,
+    min_ratio, row_min_ratio, sign_matrix,
 )
 from exactland.core.problem import Problem
 
@@ -43,8 +48,8 @@ class Evaluation:
     problem: Problem
     signs: np.ndarray
     loss: Any
-    _z: np.ndarray  # z_ik = _z / (wd_i xd_k)
-    _rho: np.ndarray  # rho(z_ik) = _rho / (ad wd_i xd_k)
+    _z: np.ndarray  # z_ik = _z / (wd_i xd_k); int64, object or a float64 carrier
+    _slopes: tuple[Any, Any]  # (ap, am): rho(z_ik) = slope·_z / (ad wd_i xd_k), slope by sign
     _e: np.ndarray  # e_kj = _e / ed_k
     _d: tuple[np.ndarray, ...]  # d_ji = _d[j][i] / dden
     _dldh: np.ndarray  # dL/dh_ji = _dldh[i, j] / (wd_i dden)
@@ -63,11 +68,16 @@ class Evaluation:
 
     def z(self, i: int, k: int) -> Any:
         """``w_i·x_k``."""
-        return self._exact(self._z[i, k], self._wd[i] * self._xd[k])
+        z = self._z[i, k]
+        return self._exact(int(z) if self._rational else z, self._wd[i] * self._xd[k])
 
     def rho(self, i: int, k: int) -> Any:
         """``rho(w_i·x_k)``."""
-        return self._exact(self._rho[i, k], self._ad * self._wd[i] * self._xd[k])
+        s = self.signs[i, k]
+        z = self._z[i, k]
+        z = int(z) if self._rational else z
+        slope = self._slopes[0] if s > 0 else self._slopes[1] if s < 0 else 0
+        return self._exact(slope * z, self._ad * self._wd[i] * self._xd[k])
 
     def e(self, k: int, j: int) -> Any:
         """Residual ``e_kj = ŷ_kj − y_kj``."""
@@ -92,16 +102,17 @@ class Evaluation:
 
     def rho_w_fraction(self) -> tuple[int, int]:
         """``(num, den)`` of ``min_{i,k∉K⁰(i)} |w_i·x_k|/‖x_k‖₁`` (rational problems;
-        ``den = 0`` when every sample is a kink sample of every neuron)."""
+        ``den = 0`` when every sample is a kink sample of every neuron).
+
+        With ``z_ik = Zn_ik/(wd_i xd_k)`` and ``‖x_k‖₁ = N_k/xd_k`` the ratio is
+        ``|Zn_ik|/(wd_i N_k)``: exact row minima of ``|Zn_ik|/N_k``
+        (:func:`exactland.exact.intmat.row_min_ratio`), then an exact
+        tournament over the neurons.
+        """
         Xn = self.problem.scaled[0][0]
         N = np.abs(Xn).sum(axis=1) if Xn.dtype != object else np.array(
             [sum(abs(int(c)) for c in row) for row in Xn], dtype=object)
-        a = np.abs(self._z)
-        b = np.broadcast_to(N, a.shape)
-        kink = self.signs == 0
-        a = np.where(kink, 1, a)
-        b = np.where(kink, 0, b)
-        ra, rb = min_ratio(a, b)
+        ra, rb = row_min_ratio(self._z, N, self._kinks)
         wd = int_array(self._wd)
         ga, gb = min_ratio(ra[None, :], elementwise_mul(rb, wd, True)[None, :])
         return int(ga[0]), int(gb[0])
@@ -112,10 +123,41 @@ class Evaluation:
         For them ``∂L/∂h = 0``, ``F_i ≡ 0`` and every ``φ_ji ≡ 0`` (eqs. 3–6),
         so Definitions 3.3 and 4.1 are settled without any per-neuron work.
         """
-        mask = (self.signs != 0).all(axis=1)
+        return (self.signs != 0).all(axis=1) & self._d_zero()
+
+    def quiet_neurons(self) -> np.ndarray:
+        """Boolean mask of neurons with every ``d_ji = 0`` and ``e_k = 0`` on every kink sample.
+
+        ``φ_ji(v) = d_ji·v + Σ_{k∈K⁰(i)} e_kj rho(x_k·v)`` (eq. 6) then vanishes
+        identically for every j, and so does ``F_i = Σ_j h_ji φ_ji``: Definitions
+        3.3 and 4.1 are settled (``"zero-form"``, no escape neuron, ``c_i = +∞``)
+        without per-neuron work. Contains :meth:`plain_neurons`.
+        """
+        loud_samples = np.asarray(self._e != 0, dtype=bool).any(axis=1)
+        kink_loud = (self.signs[:, loud_samples] == 0).any(axis=1)
+        return self._d_zero() & ~kink_loud
+
+    def _d_zero(self) -> np.ndarray:
+        mask = np.ones(self.signs.shape[0], dtype=bool)
         for Dj in self._d:
-            mask &= (Dj == 0).all(axis=1)
+            mask &= np.asarray(Dj == 0, dtype=bool).all(axis=1)
         return mask
+
+    @cached_property
+    def _kinks(self) -> np.ndarray:
+        """``signs == 0``, computed once (read-only)."""
+        mask = self.signs == 0
+        mask.setflags(write=False)
+        return mask
+
+    def kink_sets(self, neurons: Sequence[int]) -> list[tuple[int, ...]]:
+        """``K⁰(i)`` for each neuron in ``neurons`` (one vectorised pass)."""
+        rows, cols = np.nonzero(self._kinks)  # row-major: rows sorted
+        idx = np.asarray(neurons, dtype=np.intp)
+        starts = np.searchsorted(rows, idx).tolist()
+        ends = np.searchsorted(rows, idx, side="right").tolist()
+        cl = cols.tolist()
+        return [tuple(cl[a:b]) for a, b in zip(starts, ends)]
 
     def zero_neurons(self) -> np.ndarray:
         """Boolean mask of the neurons with ``w_i = 0``."""
@@ -132,7 +174,13 @@ class Evaluation:
 
     def activating_neurons(self) -> list[int]:
         """Neurons ``i`` with some ``rho(w_i·x_k) != 0``, in order."""
-        return np.flatnonzero(np.asarray(self._rho != 0, dtype=bool).any(axis=1)).tolist()
+        ap, am = self._slopes
+        mask = np.zeros(self.signs.shape[0], dtype=bool)
+        if ap != 0:
+            mask |= (self.signs > 0).any(axis=1)
+        if am != 0:
+            mask |= (self.signs < 0).any(axis=1)
+        return np.flatnonzero(mask).tolist()
 
     def activates(self) -> bool:
         """True iff some ``rho(w_i·x_k) != 0`` (the hypothesis of Theorem D.1)."""
@@ -172,17 +220,15 @@ def evaluate(problem: Problem) -> Evaluation:
     rational = problem.is_rational()
     (Xn, xd), (Wn, wd), (HnT, hd), (Yn, yd) = problem.scaled
     ad, ap, am = _activation_integers(problem)
-    Zn = matmul(Wn, Xn.T, rational)
+    Zn = matmul(Wn, Xn.T, rational, carrier=True)
     sg = sign_matrix(Zn)
-    Sl = _slopes(sg, ap, am, rational)
-    Rn = elementwise_mul(Sl, Zn, rational)  # rho numerators over ad*wd_i*xd_k
-    En, ed = _residuals(Rn, HnT, hd, wd, Yn, yd, xd, ad, rational)
+    En, ed = _residuals(Zn, sg, ap, am, HnT, hd, wd, Yn, yd, xd, ad, rational)
     L = _half_sum_of_squares(En, ed, rational)
-    D, dldh, G = _d_vectors(Sl, En, ed, Xn, xd, Wn, rational)
-    for arr in (sg, Zn, Rn, En, dldh, *D):
+    D, dldh, G = _d_vectors(sg, ap, am, En, ed, Xn, xd, Wn, rational)
+    for arr in (sg, Zn, En, dldh, *D):
         arr.setflags(write=False)
     return Evaluation(
-        problem=problem, signs=sg, loss=L, _z=Zn, _rho=Rn, _e=En, _d=tuple(D), _dldh=dldh,
+        problem=problem, signs=sg, loss=L, _z=Zn, _slopes=(ap, am), _e=En, _d=tuple(D), _dldh=dldh,
         _wd=tuple(wd), _xd=tuple(xd), _ed=tuple(ed), _ad=ad, _dden=ad * G, _rational=rational,
     )
 
@@ -200,7 +246,7 @@ def _activation_integers(problem: Problem) -> tuple[int, Any, Any]:
 
 
 def _slopes(sg: np.ndarray, ap: Any, am: Any, ints: bool) -> np.ndarray:
-    """Slope numerators ``rho'(z_ik)·ad`` (0 on kinks), |I|×|K|."""
+    """Slope numerators ``rho'(z_ik)·ad`` (0 on kinks) for the given sign matrix."""
     if ints and fits_int64(max(abs(ap), abs(am))):
         Sl = np.zeros(sg.shape, dtype=np.int64)
     else:
@@ -211,20 +257,65 @@ def _slopes(sg: np.ndarray, ap: Any, am: Any, ints: bool) -> np.ndarray:
     return Sl
 
 
+def _rho_numerators(Zn: np.ndarray, sg: np.ndarray, ap: Any, am: Any, ints: bool,
+                    zbound: int | None = None, out: np.ndarray | None = None) -> np.ndarray:
+    """``ad·rho(z_ik)`` numerators ``ap·max(Zn, 0) + am·min(Zn, 0)``, |I|×|K|.
+
+    Exactly one of the two terms of an entry is nonzero, so the result is
+    exact in a float64 carrier when ``max(|ap|, |am|)·max|Zn| < 2**53`` and in
+    int64 below ``2**62`` (both checked here, with ``zbound ≥ max|Zn|`` when
+    given); otherwise Python integers. ``out``: a buffer of Zn's dtype and at
+    least Zn's shape, reused for the result where it applies.
+    """
+    if ints and Zn.dtype != object:
+        bound = max(abs(ap), abs(am)) * (max_abs(Zn) if zbound is None else zbound)
+        if bound < CARRIER_LIMIT if Zn.dtype == np.float64 else fits_int64(bound):
+            R = np.maximum(Zn, 0, out=None if out is None else out[:len(Zn)])
+            if ap != 1:
+                R *= ap
+            if am != 0:
+                R += am * np.minimum(Zn, 0)
+            return R
+        Zn = as_int(Zn).astype(object)
+    return _slopes(sg, ap, am, ints) * Zn
+
+
+def _hidden_outputs(Zn: np.ndarray, sg: np.ndarray, ap: Any, am: Any, Hs: np.ndarray, ints: bool,
+                    rows: int = 2048) -> np.ndarray:
+    """``Rᵀ Hs`` for the ``ρ`` numerators ``R`` of :func:`_rho_numerators`, |K|×|J|.
+
+    Many neurons: in blocks of ``rows`` neurons, each block's ``R`` built in
+    one reused buffer and multiplied exactly (:func:`matmul`); the block
+    products are summed in int64 when ``|I|·max|R|·max|Hs| < 2**62`` bounds
+    every partial sum, else as Python integers.
+    """
+    I = Zn.shape[0]
+    if I <= rows or not ints or Zn.dtype == object:
+        return matmul(_rho_numerators(Zn, sg, ap, am, ints).T, Hs, ints)
+    zb = max_abs(Zn)
+    small = fits_int64(I * max(abs(ap), abs(am)) * zb * max_abs(Hs))
+    buf = np.empty((rows, Zn.shape[1]), dtype=Zn.dtype)
+    total: Any = None
+    for r0 in range(0, I, rows):
+        R = _rho_numerators(Zn[r0:r0 + rows], sg[r0:r0 + rows], ap, am, ints, zb, buf)
+        part = matmul(R.T, Hs[r0:r0 + rows], ints)
+        part = part if small else part.astype(object)
+        total = part if total is None else total + part
+    return total
+
+
 def _lcm_all(values: Sequence[int]) -> int:
-    out = 1
-    for v in values:
-        out = lcm(out, v)
-    return out
+    return lcm(1, *values)  # one C call
 
 
-def _residuals(Rn: np.ndarray, HnT: np.ndarray, hd: Sequence[int], wd: Sequence[int], Yn: np.ndarray,
-               yd: Sequence[int], xd: Sequence[int], ad: int, ints: bool) -> tuple[np.ndarray, list[int]]:
+def _residuals(Zn: np.ndarray, sg: np.ndarray, ap: Any, am: Any, HnT: np.ndarray, hd: Sequence[int],
+               wd: Sequence[int], Yn: np.ndarray, yd: Sequence[int], xd: Sequence[int], ad: int,
+               ints: bool) -> tuple[np.ndarray, list[int]]:
     """Residual numerators ``En`` (|K|×|J|) over the per-sample denominators ``ed``."""
     c = [h * w for h, w in zip(hd, wd)]
     C = _lcm_all(c)
     Hs = elementwise_mul(HnT, int_array([C // v for v in c])[:, None], ints)
-    Yhat = matmul(Rn.T, Hs, ints)  # over ad*C*xd_k
+    Yhat = _hidden_outputs(Zn, sg, ap, am, Hs, ints)  # over ad*C*xd_k
     ed = [lcm(ad * C * xk, yk) for xk, yk in zip(xd, yd)]
     En = elementwise_sub(
         elementwise_mul(Yhat, int_array([e // (ad * C * xk) for e, xk in zip(ed, xd)])[:, None], ints),
@@ -238,19 +329,21 @@ def _half_sum_of_squares(En: np.ndarray, ed: Sequence[int], rational: bool) -> A
     """``L = ½ Σ_kj e_kj²`` exactly (eq. 2)."""
     if not rational:
         return sum((v * v for v in En.flat), fmpq(0)) / 2
+    if En.dtype != object and fits_int64(En.shape[1] * max_abs(En) ** 2):
+        sq = (En * En).sum(axis=1).tolist()  # int64: every partial sum below 2**62
+    else:
+        sq = [sum(int(v) * int(v) for v in row) for row in En]
     total = fmpq(0)
-    for k in range(En.shape[0]):
-        s = sum(int(v) * int(v) for v in En[k])
-        if s:
-            total += fmpq(s, ed[k] * ed[k])
+    for k in np.flatnonzero(np.asarray(sq, dtype=object) != 0).tolist():
+        total += fmpq(sq[k], ed[k] * ed[k])
     return total / 2
 
 
-def _d_vectors(Sl: np.ndarray, En: np.ndarray, ed: Sequence[int], Xn: np.ndarray, xd: Sequence[int],
-               Wn: np.ndarray, ints: bool) -> tuple[list[np.ndarray], np.ndarray, int]:
+def _d_vectors(sg: np.ndarray, ap: Any, am: Any, En: np.ndarray, ed: Sequence[int], Xn: np.ndarray,
+               xd: Sequence[int], Wn: np.ndarray, ints: bool) -> tuple[list[np.ndarray], np.ndarray, int]:
     """Numerators of ``d_ji`` (eq. 3) and ``∂L/∂h_ji = w_i·d_ji`` (eq. 4), and
-    the common denominator factor G."""
-    I, J = Sl.shape[0], En.shape[1]
+    the common denominator factor G. Only samples with ``e_kj != 0`` enter."""
+    I, J = sg.shape[0], En.shape[1]
     g = [e * x for e, x in zip(ed, xd)]
     G = _lcm_all(g)
     Ef = elementwise_mul(En, int_array([G // v for v in g])[:, None], ints)
@@ -258,7 +351,8 @@ def _d_vectors(Sl: np.ndarray, En: np.ndarray, ed: Sequence[int], Xn: np.ndarray
     dldh = np.empty((I, J), dtype=object)
     for j in range(J):
         nz = np.flatnonzero(np.asarray(Ef[:, j] != 0, dtype=bool))  # samples with e_kj = 0 add nothing
-        Dj = matmul(elementwise_mul(Sl[:, nz], Ef[nz, j][None, :], ints), Xn[nz], ints)
+        Sl = _slopes(sg[:, nz], ap, am, ints)
+        Dj = as_int(matmul(elementwise_mul(Sl, Ef[nz, j][None, :], ints), Xn[nz], ints))
         D.append(Dj)
         prod = elementwise_mul(Wn, Dj, ints)
         if prod.dtype != object and not fits_int64(prod.shape[1] * max_abs(prod)):
