@@ -66,42 +66,16 @@ def flip(pt: Any, dW: QArray, idx: list) -> Any:
 
 def path_losses(pt: Any, dW: QArray, dH: QArray, idx: list, ts: list, db: list | None = None) -> list:
     """L(P + tΔ) for every t of ``ts``: e(t) = e + ŷ_moved(t) − ŷ_moved(0) + tΔb."""
-    if db is not None and any(x != 0 for x in db):
-        return _with_bias(pt, dW, dH, idx, ts, db)
-    if not idx:
+    if not idx and not (db is not None and any(x != 0 for x in db)):
         return [pt.L for _ in ts]
-    Wn, dw = pt.Wn[idx], [pt.dw[i] for i in idx]
-    dWn, ddw = _rows(dW, idx)
-    dHf = QArray(dH.num[:, idx], dH.den[:, idx]).fractions()
-    hcols = [[pt.Hf[j][i] for i in idx] for j in range(pt.J)]
-    base, C0 = pt.outputs(Wn, dw, hcols)
-    out = []
-    for t in ts:
-        tn, td = t.numerator, t.denominator
-        # w_i + t·Δw_i = (Wn_i·ddw_i·td + dWn_i·dw_i·tn) / (dw_i·ddw_i·td)
-        rows = add(mul(Wn, ints([b * td for b in ddw])[:, None]), mul(dWn, ints([a * tn for a in dw])[:, None]))
-        dens = [a * b * td for a, b in zip(dw, ddw)]
-        cols = [[h + t * dh for h, dh in zip(hrow, drow)] for hrow, drow in zip(hcols, dHf)]
-        new, Ct = pt.outputs(rows, dens, cols)
-        C = math.lcm(pt.De, Ct, C0)
-        num = add(add(mul(pt.En, C // pt.De), mul(new.T, C // Ct)), mul(base.T, -(C // C0)))
-        out.append(Fraction(sumsq(num), 2 * C * C))
-    return out
-
-
-def _with_bias(pt: Any, dW: QArray, dH: QArray, idx: list, ts: list, db: list) -> list:
-    """``path_losses`` when the output bias moves: the residuals at t are rebuilt
-    from those of the weights alone (``2L = Σ e²`` read back row by row is not
-    needed: with ``e_w(t)`` the residual numerators of the weight move over C,
-    ``e(t) = e_w(t) + tΔb``)."""
     out = []
     for t in ts:
         num, C = _residuals_at(pt, dW, dH, idx, t)
-        shift = [Fraction(t) * Fraction(x) for x in db]
-        D = math.lcm(C, *(s.denominator for s in shift))
-        row = ints([[int(s * D) for s in shift]])
-        total = add(mul(num, D // C), row)
-        out.append(Fraction(sumsq(total), 2 * D * D))
+        if db is not None and any(x != 0 for x in db):  # the output bias moves every row by tΔb
+            shift = [Fraction(t) * Fraction(x) for x in db]
+            D = math.lcm(C, *(s.denominator for s in shift))
+            num, C = add(mul(num, D // C), ints([[int(s * D) for s in shift]])), D
+        out.append(Fraction(sumsq(num), 2 * C * C))
     return out
 
 

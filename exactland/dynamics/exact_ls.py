@@ -14,7 +14,7 @@ from flint import fmpq, fmpq_mat, fmpz
 
 from exactland.exact.linalg import dot, rref
 
-__all__ = ["normal_equations", "rref_any", "nullspace_any", "sample_dots"]
+__all__ = ["normal_equations", "rref_any", "nullspace_any", "sample_dots", "solve_nearest"]
 
 
 def _rational(rows: Sequence[Sequence[Any]]) -> bool:
@@ -99,3 +99,35 @@ def sample_dots(u: Sequence[Any], X: Sequence[Sequence[Any]]) -> list[Any]:
         P = fmpq_mat(len(X), d, [c for x in X for c in x]) * fmpq_mat(d, 1, list(u))
         return [P[k, 0] for k in range(len(X))]
     return [dot(u, x) for x in X]
+
+
+def solve_nearest(M: Sequence[Sequence[Any]], y: Sequence[Any], target: Sequence[Any]) -> list[Any] | None:
+    """Exact least squares ``min ‖M b − y‖``; among the minimisers the one nearest ``target``.
+
+    Examples
+    --------
+    >>> from flint import fmpq
+    >>> solve_nearest([[fmpq(1), fmpq(1)]], [fmpq(2)], [fmpq(0), fmpq(0)])
+    [1, 1]
+    """
+    n = len(target)
+    if n == 0:
+        return []
+    G, r = normal_equations(M, y)
+    R, piv = rref_any([G[a] + [r[a]] for a in range(n)], n + 1)
+    if n in piv:
+        return None
+    b0 = [fmpq(0)] * n
+    for row, p in zip(R, piv):
+        b0[p] = row[n]
+    Z = nullspace_any(G, n)
+    if not Z:
+        return b0
+    diff = [t - b for t, b in zip(target, b0)]
+    ZZ = [[dot(z1, z2) for z2 in Z] for z1 in Z]
+    rhs = [dot(z, diff) for z in Z]
+    R2, piv2 = rref_any([ZZ[a] + [rhs[a]] for a in range(len(Z))], len(Z) + 1)
+    coef = [fmpq(0)] * len(Z)
+    for row, p in zip(R2, piv2):
+        coef[p] = row[len(Z)]
+    return [b + sum((c * z[a] for c, z in zip(coef, Z)), fmpq(0)) for a, b in enumerate(b0)]

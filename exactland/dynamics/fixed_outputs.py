@@ -15,52 +15,20 @@ the caller falls back to fixed directions. ``certify`` decides in every case.
 """
 from __future__ import annotations
 
-from typing import Any, Sequence
+from typing import Any
 
 import numpy as np
 from flint import fmpq
 
 from exactland.core.problem import Dataset
-from exactland.dynamics.exact_ls import normal_equations, nullspace_any, rref_any, sample_dots
+from exactland.dynamics.exact_ls import sample_dots, solve_nearest
 from exactland.dynamics.structure import Structure
-from exactland.exact.linalg import dot, nullspace
+from exactland.exact.linalg import nullspace
 from exactland.exact.scalars import rational_from_float, sign, to_float
 
 __all__ = ["zero_loss_fixed_outputs", "solve_nearest"]
 
 Vector = tuple[Any, ...]
-
-
-def solve_nearest(M: Sequence[Sequence[Any]], y: Sequence[Any], target: Sequence[Any]) -> list[Any] | None:
-    """Exact least squares ``min ‖M b − y‖``; among the minimisers the one nearest ``target``.
-
-    Examples
-    --------
-    >>> from flint import fmpq
-    >>> solve_nearest([[fmpq(1), fmpq(1)]], [fmpq(2)], [fmpq(0), fmpq(0)])
-    [1, 1]
-    """
-    n = len(target)
-    if n == 0:
-        return []
-    G, r = normal_equations(M, y)
-    R, piv = rref_any([G[a] + [r[a]] for a in range(n)], n + 1)
-    if n in piv:
-        return None
-    b0 = [fmpq(0)] * n
-    for row, p in zip(R, piv):
-        b0[p] = row[n]
-    Z = nullspace_any(G, n)
-    if not Z:
-        return b0
-    diff = [t - b for t, b in zip(target, b0)]
-    ZZ = [[dot(z1, z2) for z2 in Z] for z1 in Z]
-    rhs = [dot(z, diff) for z in Z]
-    R2, piv2 = rref_any([ZZ[a] + [rhs[a]] for a in range(len(Z))], len(Z) + 1)
-    coef = [fmpq(0)] * len(Z)
-    for row, p in zip(R2, piv2):
-        coef[p] = row[len(Z)]
-    return [b + sum((c * z[a] for c, z in zip(coef, Z)), fmpq(0)) for a, b in enumerate(b0)]
 
 
 def _basis(ds: Dataset, st: Structure, g: int) -> list[Vector]:

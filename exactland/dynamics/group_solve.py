@@ -27,7 +27,7 @@ from flint import fmpq
 
 from exactland.core.problem import Dataset
 from exactland.dynamics.structure import Structure
-from exactland.dynamics.exact_ls import normal_equations, nullspace_any, rref_any
+from exactland.dynamics.exact_ls import solve_nearest
 from exactland.exact.linalg import dot, nullspace
 from exactland.exact.scalars import parse_exact, rational_from_float, to_float, to_sympy
 
@@ -45,31 +45,6 @@ def _rational_coords(N: Sequence[Vector], v: np.ndarray) -> list[fmpq]:
 def _combine(coef: Sequence[Any], N: Sequence[Vector], d: int) -> Vector:
     """``Σ_t coef[t] N[t]`` (exact)."""
     return tuple(sum((c * n[q] for c, n in zip(coef, N)), fmpq(0)) for q in range(d))
-
-
-def _solve_nearest(M: list[list[fmpq]], y: list[fmpq], target: list[fmpq]) -> list[fmpq] | None:
-    """Exact least squares ``min ‖M b − y‖``; among minimisers the one nearest ``target``."""
-    n = len(target)
-    if n == 0:
-        return []
-    G, r = normal_equations(M, y)
-    R, piv = rref_any([G[a] + [r[a]] for a in range(n)], n + 1)
-    if n in piv:  # inconsistent normal equations cannot happen; guard anyway
-        return None
-    b0 = [fmpq(0)] * n
-    for row, p in zip(R, piv):
-        b0[p] = row[n]
-    Z = nullspace_any(G, n)
-    if not Z:
-        return b0
-    diff = [t - b for t, b in zip(target, b0)]
-    ZZ = [[dot(z1, z2) for z2 in Z] for z1 in Z]
-    rhs = [dot(z, diff) for z in Z]
-    R2, piv2 = rref_any([ZZ[a] + [rhs[a]] for a in range(len(Z))], len(Z) + 1)
-    coef = [fmpq(0)] * len(Z)
-    for row, p in zip(R2, piv2):
-        coef[p] = row[len(Z)]
-    return [b + sum((c * z[a] for c, z in zip(coef, Z)), fmpq(0)) for a, b in enumerate(b0)]
 
 
 def group_matrices(
@@ -96,7 +71,7 @@ def group_matrices(
     out: list[list[Vector]] = [[] for _ in st.groups]
     for j in range(J):
         target = _group_targets(st, bases, W, H, j)
-        b = _solve_nearest(M, [Y[k][j] for k in range(K)], target)
+        b = solve_nearest(M, [Y[k][j] for k in range(K)], target)
         if b is None:
             return None
         pos = 0
@@ -189,7 +164,7 @@ def _with_constant(ds: Dataset, M: list[list[Any]], targets: list[list[fmpq]], b
     M1 = [row + [fmpq(1)] for row in M]
     out = []
     for j, target in enumerate(targets):
-        sol = _solve_nearest(M1, [Y[k][j] for k in range(K)], target + [rational_from_float(b[j], 10**6)])
+        sol = solve_nearest(M1, [Y[k][j] for k in range(K)], target + [rational_from_float(b[j], 10**6)])
         if sol is None:
             return None
         out.append(sol)
@@ -233,7 +208,7 @@ def fixed_direction_matrices(
     M = [[ds.activation.slope(st.patterns[g][k]) * dot(u, X[k]) for g, u in enumerate(dirs)] for k in range(K)]
     hs = []
     for j in range(J):
-        hs.append(_solve_nearest(M, [Y[k][j] for k in range(K)], _direction_targets(st, dirs, W, H, j)))
+        hs.append(solve_nearest(M, [Y[k][j] for k in range(K)], _direction_targets(st, dirs, W, H, j)))
     return [[tuple(hs[j][g] * c for c in u) for j in range(J)] for g, u in enumerate(dirs)]
 
 
