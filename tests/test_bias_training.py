@@ -216,3 +216,16 @@ def test_a_run_with_b_snaps_to_a_certified_point_with_b() -> None:
     # every living neuron is active on every sample here, so the network is the least-squares affine fit
     assert [Fraction(str(c)) for c in p.b] == [_ols_intercept()] and res.distance < 1e-5
     assert float(res.certificate.loss) == pytest.approx(r.raw.losses[0, -1], rel=1e-9)
+
+
+def test_float_gradient_norm_includes_the_bias_gradient():
+    # W = 0, H = 0: every network gradient vanishes (w = 0, ρ = 0); the residuals are
+    # e = (0 − 1, 0 − 3) at b = 0, so ∂L/∂b = −4 and the norm is 4 with the bias, 0 without.
+    import numpy as np
+    from exactland.dynamics.phases import float_gradient_norm
+
+    X = np.array([[1.0, 0.0], [0.0, 1.0]])
+    Y = np.array([[1.0], [3.0]])
+    W, H = np.zeros((1, 2)), np.zeros((1, 1))
+    assert float_gradient_norm(W, H, X, Y, (1.0, 0.0)) == 0.0
+    assert float_gradient_norm(W, H, X, Y, (1.0, 0.0), bias=True) == 4.0

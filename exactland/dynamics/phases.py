@@ -158,21 +158,25 @@ def find_plateaus(
 
 
 def float_gradient_norm(W: np.ndarray, H: np.ndarray, X: np.ndarray, Y: np.ndarray,
-                        alpha: tuple[float, float]) -> float:
-    """Norm of the gradient of ½Σe² at a float point (ρ'(0) = a⁻)."""
+                        alpha: tuple[float, float], bias: bool = False) -> float:
+    """Norm of the gradient of ½Σe² at a float point (ρ'(0) = a⁻).
+
+    ``Y`` are the targets at the point (``Y − 1bᵀ`` with an output bias); with
+    ``bias`` the norm includes ``∂L/∂b = Σ_k e_k``.
+    """
     Z = W @ X.T
     S = np.where(Z > 0, alpha[0], alpha[1])
     A = S * Z
     E = (H @ A).T - Y
     gH = E.T @ A.T
     gW = ((H.T @ E.T) * S) @ X
+    gb = E.sum(axis=0) if bias else np.zeros(0)
     with np.errstate(over="ignore", invalid="ignore"):  # a diverging run reports inf
-        return float(np.sqrt((gH**2).sum() + (gW**2).sum()))
+        return float(np.sqrt((gH**2).sum() + (gW**2).sum() + (gb**2).sum()))
 
 
 def _targets(raw: RawTrajectory, c: int, seed_index: int, Y: np.ndarray) -> np.ndarray:
-    """``Y − 1bᵀ`` at checkpoint ``c`` for a run with an output bias, else ``Y``
-    (the gradient norm then leaves out ``∂L/∂b``)."""
+    """``Y − 1bᵀ`` at checkpoint ``c`` for a run with an output bias, else ``Y``."""
     return Y if raw.b is None else Y - raw.b[c, seed_index][None, :]
 
 
@@ -218,7 +222,7 @@ def phases(run: Run, seed_index: int = 0, tol: Tolerances = Tolerances()) -> lis
             best = idx[-1]
         else:
             norms = [float_gradient_norm(raw.W[c, seed_index], raw.H[c, seed_index], X,
-                                         _targets(raw, c, seed_index, Y), alpha) for c in idx]
+                                         _targets(raw, c, seed_index, Y), alpha, raw.b is not None) for c in idx]
             best = idx[int(np.argmin(norms))]
         W, H, Yb = raw.W[best, seed_index], raw.H[best, seed_index], _targets(raw, best, seed_index, Y)
         st = guess_structure(W, H, X, Yb, alpha[1], tol)
@@ -227,6 +231,6 @@ def phases(run: Run, seed_index: int = 0, tol: Tolerances = Tolerances()) -> lis
         step = int(raw.ckpt_steps[best])
         li = int(np.argmin(np.abs(log_steps - step)))
         out.append(Plateau(n, a, b, final, float(losses[li]), step,
-                           float_gradient_norm(W, H, X, Yb, alpha), st, angles,
+                           float_gradient_norm(W, H, X, Yb, alpha, raw.b is not None), st, angles,
                            float(np.abs(q - q0).max()), div if final and div >= 0 else None))
     return out
