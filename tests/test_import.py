@@ -398,3 +398,14 @@ def test_a_tiny_model_trained_in_torch() -> None:
     assert cert.verdict.value in {"not-stationary", "saddle", "type-1-minimum", "undecided"}
     assert cert.verify().valid
     assert abs(float(F(cert.loss)) - loss.item()) < 1e-2 * max(1.0, loss.item())
+
+
+def test_a_file_that_is_not_a_zip_is_not_unpickled(tmp_path):
+    # np.load treats a non-zip file as a pickle; the importer refuses it first, by name
+    from exactland.errors import InputError
+    from exactland.importing.weights import read_weights
+
+    bad = tmp_path / "w.npz"
+    bad.write_bytes(b"garbage")
+    with pytest.raises(InputError, match="not a .npz file"):
+        read_weights(bad)

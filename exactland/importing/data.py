@@ -15,6 +15,7 @@
 from __future__ import annotations
 
 import pathlib
+import zipfile
 from dataclasses import dataclass
 from typing import Any
 
@@ -89,6 +90,8 @@ def read_csv(path: str | pathlib.Path, d0: int, n_outputs: int) -> Data:
 
 
 def _read_npz_data(p: pathlib.Path) -> Data:
+    if p.is_file() and not zipfile.is_zipfile(p):  # np.load would try to unpickle it
+        raise InputError(f"{p.name} is not a .npz file (not a zip archive of .npy arrays)", "data")
     try:
         with np.load(p, allow_pickle=False) as z:
             found = {k: z[k] for k in z.files}

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import json
 import pathlib
+import zipfile
 import struct
 from dataclasses import dataclass
 
@@ -44,6 +45,8 @@ class WeightsFile:
 
 
 def _read_npz(path: pathlib.Path) -> dict[str, np.ndarray]:
+    if path.is_file() and not zipfile.is_zipfile(path):  # np.load would try to unpickle it
+        raise InputError(f"{path.name} is not a .npz file (not a zip archive of .npy arrays)", "weights")
     try:
         with np.load(path, allow_pickle=False) as z:
             return {k: z[k] for k in z.files}
