@@ -24,6 +24,8 @@ import random
 from dataclasses import dataclass
 from typing import Any, Sequence
 
+from flint import fmpq, fmpq_mat
+
 from exactland.core.network import loss
 from exactland.core.problem import Problem
 from exactland.exact.projection import Projector
@@ -91,12 +93,17 @@ class _Search:
         self.best: tuple[Any, Point, Any] | None = None
         self.one = self.L0 - self.L0 + 1
         self.R = self.one * radius
+        rational = problem.is_rational()  # then every probed point is rational too
+        self.XT = fmpq_mat([list(c) for c in zip(*problem.X)]) if rational else None
+        self.YT = fmpq_mat([list(c) for c in zip(*problem.Y)]) if rational else None
 
     def value(self, pt: Point) -> Any:
         self.count += 1
         p = self.p
         if p.n_neurons * p.n_samples * p.dim > 20_000:
             return loss(p.with_params(pt[0], pt[1], pt[2]))
+        if self.XT is not None:
+            return self._rational_value(pt)
         act, zero = p.activation, self.one - 1  # small problems: eq. (1)–(2) directly, exactly
         W, H, b = pt
         total = zero
@@ -104,6 +111,23 @@ class _Search:
             a = [act(sum((wc * xc for wc, xc in zip(w, x)), zero)) for w in W]
             for j, hrow in enumerate(H):
                 e = sum((hc * ac for hc, ac in zip(hrow, a)), zero) + (b[j] if b is not None else zero) - y[j]
+                total += e * e
+        return total / 2
+
+    def _rational_value(self, pt: Point) -> Any:
+        """Eqs. (1)–(2) with python-flint rational matrices (rational problems)."""
+        W, H, b = pt
+        Z = fmpq_mat([list(r) for r in W]) * self.XT
+        ap, am = self.p.activation.alpha_plus, self.p.activation.alpha_minus
+        rows, cols = Z.nrows(), Z.ncols()
+        A = fmpq_mat(rows, cols, [ap * z if z >= 0 else am * z for z in Z.entries()])
+        E = fmpq_mat([list(r) for r in H]) * A - self.YT
+        J, K = E.nrows(), E.ncols()
+        total = fmpq(0)
+        for j in range(J):
+            bj = b[j] if b is not None else 0
+            for k in range(K):
+                e = E[j, k] + bj
                 total += e * e
         return total / 2
 
