@@ -87,3 +87,24 @@ def seed_of(net: Net) -> int:
     import zlib
 
     return zlib.crc32(net.describe().encode())
+
+
+def orthogonal_basis(cols: list[list[Fraction]]) -> list[list[Fraction]]:
+    """An orthogonal basis of span(cols), by exact Gram–Schmidt (no normalisation)."""
+    ortho: list[list[Fraction]] = []
+    for col in cols:
+        r = list(col)
+        for o in ortho:
+            f = sum((x * y for x, y in zip(r, o)), Fraction(0)) / sum((y * y for y in o), Fraction(0))
+            r = [x - f * y for x, y in zip(r, o)]
+        if any(r):
+            ortho.append(r)
+    return ortho
+
+
+def orthogonal_part(v: list[Fraction], ortho: list[list[Fraction]]) -> list[Fraction]:
+    """``v`` minus its projection on the span of the orthogonal vectors ``ortho``."""
+    for o in ortho:
+        f = sum((x * y for x, y in zip(v, o)), Fraction(0)) / sum((y * y for y in o), Fraction(0))
+        v = [x - f * y for x, y in zip(v, o)]
+    return v

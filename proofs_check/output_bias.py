@@ -31,6 +31,7 @@ import random
 from fractions import Fraction as Fr
 from typing import Any
 
+from .common import orthogonal_basis, orthogonal_part
 from .registry import Check, Method, Outcome, fails, holds
 
 __all__ = ["CHECKS"]
@@ -54,21 +55,6 @@ def _loss(X: list, Y: list, W: list, H: list, b: list, am: Fr) -> Fr:
                 for o, y in zip(orow, yrow)), Fr(0)) / 2
 
 
-def _orthogonal(v: list[Fr], basis: list[list[Fr]]) -> list[Fr]:
-    """``v`` minus its projection on span(basis) (exact Gram–Schmidt)."""
-    ortho: list[list[Fr]] = []
-    for u in basis:
-        for q in ortho:
-            u = [a - sum((x * y for x, y in zip(u, q)), Fr(0)) / sum((y * y for y in q), Fr(0)) * c
-                 for a, c in zip(u, q)]
-        if any(u):
-            ortho.append(u)
-    for q in ortho:
-        c = sum((x * y for x, y in zip(v, q)), Fr(0)) / sum((y * y for y in q), Fr(0))
-        v = [a - c * qq for a, qq in zip(v, q)]
-    return v
-
-
 def _identity_instance(rng: random.Random, with_bias_condition: bool) -> tuple[Any, ...]:
     d, K, J, I = 2, rng.randint(4, 6), rng.choice((1, 2)), rng.randint(1, 2)
     am = rng.choice((Fr(0), Fr(1, 10)))
@@ -78,7 +64,8 @@ def _identity_instance(rng: random.Random, with_bias_condition: bool) -> tuple[A
         [q() for _ in range(J)]
     rho = [[_relu(am, sum((wc * xc for wc, xc in zip(W[i], x)), Fr(0))) for x in X] for i in range(I)]
     basis = rho + ([[Fr(1)] * K] if with_bias_condition else [])
-    E = [_orthogonal([q() for _ in range(K)], basis) for _ in range(J)]  # e_·j ⟂ ρ_i (and 1)
+    ortho = orthogonal_basis(basis)
+    E = [orthogonal_part([q() for _ in range(K)], ortho) for _ in range(J)]  # e_·j ⟂ ρ_i (and 1)
     Yhat = _outputs(X, W, H, b, am)
     Y = [[Yhat[k][j] - E[j][k] for j in range(J)] for k in range(K)]
     return X, Y, W, H, b, am

@@ -18,6 +18,7 @@ import random
 from fractions import Fraction
 from typing import Any
 
+from .common import orthogonal_basis, orthogonal_part
 from .registry import Check, Method, Outcome, fails, holds
 
 __all__ = ["CHECKS"]
@@ -35,25 +36,9 @@ def _lstar(p: Any, W: list) -> Fraction:
     cols = [[(ap if z >= 0 else am) * z for z in (sum(a * c for a, c in zip(w, x)) for x in X)] for w in W]
     if p.b is not None:
         cols.append([Fraction(1)] * len(X))
-    basis: list[list[Fraction]] = []
-    ortho: list[list[Fraction]] = []
-    for c in cols:  # exact Gram–Schmidt (no normalisation)
-        r = list(c)
-        for o in ortho:
-            oo = sum(x * x for x in o)
-            f = sum(x * y for x, y in zip(r, o)) / oo
-            r = [x - f * y for x, y in zip(r, o)]
-        if any(r):
-            ortho.append(r)
-            basis.append(c)
-    total = Fraction(0)
-    for j in range(len(Y[0])):
-        y = [row[j] for row in Y]
-        for o in ortho:
-            f = sum(x * yy for x, yy in zip(o, y)) / sum(x * x for x in o)
-            y = [yy - f * x for yy, x in zip(y, o)]
-        total += sum(x * x for x in y)
-    return total / 2
+    ortho = orthogonal_basis(cols)
+    residuals = (orthogonal_part([row[j] for row in Y], ortho) for j in range(len(Y[0])))
+    return sum((x * x for r in residuals for x in r), Fraction(0)) / 2
 
 
 def _instances(n: int) -> list[Any]:
