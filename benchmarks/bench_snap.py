@@ -15,8 +15,10 @@ is snapped (:func:`exactland.dynamics.snap.snap`) and counted as snapped when
 the snap returns a certified point (the certificate decides, exactly).
 
 The printed table gives per case: the converged share, the share snapped, the
-certified verdicts, the median and largest snap time and the largest
-∞-distance of a snap. ``--float32`` casts the endpoints to float32 (and back)
+certified verdicts (``(isolated)``: a minimum at an irrational point,
+isolated near a rational center, docs/isolation.md), the median and largest
+snap time, the largest ∞-distance of a snap, and how many of the endpoints
+that did *not* converge were snapped all the same (not counted in the share). ``--float32`` casts the endpoints to float32 (and back)
 before snapping. Targets (issue 12): at least 95 % snapped, median snap < 2 s.
 """
 from __future__ import annotations
@@ -92,22 +94,27 @@ def run_case(case: Case, width: int, seeds: int, grad_tol: float, float32: bool)
                       log_every=case.steps // 10, checkpoint_every=case.steps,
                       engine="numba" if numba_available() else "numpy")
     raw = gradient_descent(X, Y, alpha, cfg)
-    times, verdicts, dists, converged = [], Counter(), [], 0
+    times, verdicts, dists, converged, early = [], Counter(), [], 0, Counter()
     for s in range(seeds):
         W, H = raw.W[-1, s], raw.H[-1, s]
-        if not (np.isfinite(W).all() and np.isfinite(H).all()) or mse_gradient_norm(W, H, X, Y) > grad_tol:
+        if not (np.isfinite(W).all() and np.isfinite(H).all()):
             continue
-        converged += 1
         if float32:
             W, H = W.astype(np.float32).astype(np.float64), H.astype(np.float32).astype(np.float64)
+        done = mse_gradient_norm(W, H, X, Y) <= grad_tol
         t = time.perf_counter()
         res = snap(ds, W, H)
+        if not done:  # not converged: not counted; snapped anyway?
+            early["snapped" if res.verdict else "unsnapped"] += 1
+            continue
+        converged += 1
         times.append(time.perf_counter() - t)
-        verdicts[res.verdict or "unsnapped"] += 1
+        verdicts[(f"{res.verdict} (isolated)" if res.isolation is not None else res.verdict) or "unsnapped"] += 1
         if res.distance is not None:
             dists.append(res.distance)
     return {"case": case, "width": width, "seeds": seeds, "converged": converged, "times": times,
-            "verdicts": verdicts, "max_distance": max(dists, default=float("nan")), "train_s": raw.seconds}
+            "verdicts": verdicts, "max_distance": max(dists, default=float("nan")), "train_s": raw.seconds,
+            "early": early}
 
 
 def _row(r: dict) -> str:
@@ -117,8 +124,10 @@ def _row(r: dict) -> str:
     verdicts = ", ".join(f"{k} {n}" for k, n in sorted(v.items()))
     med = f"{statistics.median(t):.2f}" if t else "-"
     mx = f"{max(t):.2f}" if t else "-"
+    early = r["early"]
+    unconv = f"{early['snapped']}/{early['snapped'] + early['unsnapped']}"
     return (f"| {c.d:2d} | {c.K:3d} | {c.J} | {c.m} | {r['width']:2d} | {r['converged']:2d}/{r['seeds']:<2d} "
-            f"| {share:>7s} | {med:>6s} | {mx:>6s} | {r['max_distance']:.1e} | {verdicts} |")
+            f"| {share:>7s} | {med:>6s} | {mx:>6s} | {r['max_distance']:.1e} | {verdicts} | {unconv} |")
 
 
 def snap_run_finals(folder: str) -> int:
@@ -160,8 +169,9 @@ def main(argv: list[str] | None = None) -> int:
     cases = QUICK if args.quick else FULL
     seeds = args.seeds or (4 if args.quick else 10)
     results = []
-    print("| d | K | J | m | width | converged | snapped | median s | max s | max dist | verdicts |")
-    print("|---|---|---|---|---|---|---|---|---|---|---|")
+    print("| d | K | J | m | width | converged | snapped | median s | max s | max dist | verdicts "
+          "| not converged, snapped |")
+    print("|---|---|---|---|---|---|---|---|---|---|---|---|")
     for case in cases:
         for width in (case.m - 1, case.m, case.m + 2):
             results.append(run_case(case, width, seeds, args.grad_tol, args.float32))

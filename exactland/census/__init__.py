@@ -9,7 +9,8 @@ A record of ``results.jsonl`` has ``key`` (hash of the run's settings),
 ``dataset``, ``width``, ``init_std``, ``lr``, ``steps``, ``seed``,
 ``final_loss``, ``plateaus`` (``[start, end]`` steps of each plateau before
 the final state), ``points`` (``{"at": "plateau-N" | "final", "step",
-"verdict", "loss" (exact), "escape_neurons", "groups", "distance"}``; a point
+"verdict", "loss" (exact), "loss_interval" (an isolated irrational minimum,
+docs/isolation.md), "escape_neurons", "groups", "distance"}``; a point
 that could not be snapped has ``verdict`` null and a ``note``) and ``error``
 (null, or why the run failed).
 """

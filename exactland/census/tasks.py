@@ -43,13 +43,15 @@ def _point(run: Run, at: str, seed_index: int) -> dict[str, Any]:
     except ExactlandError as exc:
         return {"at": at, "step": None, "verdict": None, "loss": None, "escape_neurons": None,
                 "groups": None, "note": exc.message}
-    cert = res.certificate
+    cert, iso = res.certificate, res.isolation
     return {
         "at": at,
         "step": step,
         "verdict": res.verdict,
         "loss": None if cert is None else str(cert.loss),
-        "escape_neurons": None if cert is None else [int(i) for i in cert.escape_neurons],
+        "loss_interval": None if iso is None else [str(x) for x in iso.loss_interval],
+        "escape_neurons": ([int(i) for i in iso.escape_neurons] if iso is not None else
+                           None if cert is None else [int(i) for i in cert.escape_neurons]),
         "groups": None if res.structure is None else [[int(i) for i in g] for g in res.structure.groups],
         "distance": res.distance,
     }

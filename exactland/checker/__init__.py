@@ -35,7 +35,11 @@ Modules, each building on the previous ones (composition, no inheritance):
     bracket's witness point, re-derived from the problem alone;
 ``claims``
     :class:`claims.Checker` (a point and its ``Forms``): the claim-by-claim
-    verification, giving a :class:`CheckReport`.
+    verification, giving a :class:`CheckReport`;
+``isolation``
+    certificates of format ``exactland-isolation/1``: a minimum at an
+    irrational point, isolated near a rational center (docs/isolation.md),
+    re-derived with python-flint rational matrices.
 """
 from __future__ import annotations
 
@@ -45,6 +49,7 @@ from exactland.errors import CertificateFormatError
 
 from exactland.checker.binding import compare_problems, digest_of
 from exactland.checker.claims import Checker, CheckReport
+from exactland.checker.isolation import ISOLATION_FORMAT, isolation_reasons
 from exactland.checker.parse import FORMAT, load_certificate, load_json_source, parse_certificate, parse_problem
 
 __all__ = ["CheckReport", "check_certificate", "FORMAT"]
@@ -97,13 +102,18 @@ def check_certificate(cert: Any, *, problem: Any = None, budget: int = DEFAULT_C
     """
     if isinstance(budget, bool) or not isinstance(budget, int) or budget < 0:
         raise CertificateFormatError(f"must be a non-negative int, got {budget!r}", "budget")
-    cert_dict, field = parse_certificate(load_certificate(cert))
-    report = Checker(cert_dict, field, budget).run()
-    reasons, checked = list(report.reasons), list(report.checked)
-    digest = digest_of(cert_dict["problem"])
-    if cert_dict["problem_digest"] != digest:
-        reasons.insert(0, f"problem_digest: certificate says {cert_dict['problem_digest']}, "
-                          f"the embedded problem's digest is {digest}")
+    raw = load_certificate(cert)
+    if isinstance(raw, dict) and raw.get("format") == ISOLATION_FORMAT:  # docs/isolation.md
+        reasons, checked, digest = isolation_reasons(raw)
+        cert_dict = {"problem": parse_problem(raw["problem"])}
+    else:
+        cert_dict, field = parse_certificate(raw)
+        report = Checker(cert_dict, field, budget).run()
+        reasons, checked = list(report.reasons), list(report.checked)
+        digest = digest_of(cert_dict["problem"])
+        if cert_dict["problem_digest"] != digest:
+            reasons.insert(0, f"problem_digest: certificate says {cert_dict['problem_digest']}, "
+                              f"the embedded problem's digest is {digest}")
     checked.append("problem_digest is the digest of the embedded problem")
     matches = None
     if problem is not None:

@@ -98,7 +98,6 @@ def _examples(args: argparse.Namespace) -> int:
             print(f"{name}: {example_description(name)}")
         return EXIT_OK
     from exactland.core.classify import certify
-    from exactland.core.hints import rounding_hint
     from exactland.core.render import summary
 
     for name in example_names():

@@ -219,7 +219,10 @@ def _certify_batch(r: Any, s: dict, out: pathlib.Path) -> None:
             v = res.verdict or "no exact point"
             verdicts[v] += 1
             loss = None if res.certificate is None else str(res.certificate.loss)
-            losses[f"{float(res.certificate.loss):.9g}" if res.certificate else "-"] += 1
+            if res.isolation is not None:  # an isolated irrational minimum: its loss interval's upper end
+                loss = f"[{res.isolation.loss_interval[0]}, {res.isolation.loss_interval[1]}]"
+            value = res.certificate.loss if res.certificate else res.isolation.loss_interval[1] if res.isolation else None
+            losses[f"{float(value):.9g}" if value is not None else "-"] += 1
             rows.append({"seed": seed, "verdict": v, "exact_loss": loss, "float_loss": s["final_loss"][n]})
     finally:
         (out / "batch.json").write_text(json.dumps({"runs": rows, "verdicts": verdicts,

@@ -110,6 +110,8 @@ def _describe(res: Any, source: pathlib.Path, out: str | None) -> list[str]:
         lines.append("try other tolerances (--tol-zero, --tol-group, --tol-kink), or train further "
                      "(exactland train --from PROBLEM)")
         return lines
+    if res.isolation is not None:
+        return _describe_isolated(res, out)
     cert, tol = res.certificate, st["tolerances"]
     p = cert.problem
     mse = 2 * cert.loss / (p.n_samples * p.n_outputs)
@@ -130,6 +132,30 @@ def _describe(res: Any, source: pathlib.Path, out: str | None) -> list[str]:
     lines.append(f"exact point written to {out}" if out else
                  "the exact point: -o FILE to save it, --json for it and its certificate")
     return lines
+
+
+def _describe_isolated(res: Any, out: str | None) -> list[str]:
+    """The text report of an isolated irrational minimum (docs/isolation.md)."""
+    from exactland.exact.scalars import to_float
+
+    iso = res.isolation
+    lo, hi = iso.loss_interval
+    p = iso.problem
+    mse = 2 * hi / (p.n_samples * p.n_outputs)
+    reasons = iso.verify()
+    return [
+        f"{iso.verdict} — no rational stationary point: the minimum is irrational and isolated near a "
+        f"rational center; exact L in [{to_float(lo):.15g}, {to_float(hi):.15g}] (MSE ≈ {to_float(mse):.9g}); "
+        f"escape neurons {list(iso.escape_neurons)}",
+        f"dead neurons {list(iso.dead)}; gauge coordinates {list(iso.gauge)} (fixed, one per alive neuron)",
+        f"the minimum lies within {to_float(iso.location_radius):.3g} of the center (2-norm, gauge "
+        f"coordinates) and is the only critical point within {to_float(iso.radius):.3g}; "
+        f"Hessian ⪰ {to_float(iso.mu):.3g}·I at the center",
+        f"|given − center|_∞ = {to_float(res.distance):.3g}",
+        f"independent check: {'valid' if not reasons else 'INVALID: ' + reasons[0]}",
+        f"the center written to {out}" if out else
+        "the rational center: -o FILE to save it, --json for it and its isolation certificate",
+    ]
 
 
 def _short(text: str, limit: int = 60) -> str:

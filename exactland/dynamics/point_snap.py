@@ -26,6 +26,7 @@ import numpy as np
 
 from exactland.core.certificate import Certificate
 from exactland.core.defaults import DEFAULT_BUDGET
+from exactland.core.isolation import IsolationCertificate
 from exactland.core.problem import Dataset, Problem, load, load_data
 from exactland.dynamics.checkpoints import checkpoint
 from exactland.dynamics.run import float_point, load_run
@@ -63,8 +64,14 @@ class PointSnap:
 
     @property
     def certified(self) -> bool:
-        """True when a guess gave a certified stationary point."""
-        return self.result.certificate is not None
+        """True when a guess gave a certified stationary point, or a minimum was isolated."""
+        return self.result.certificate is not None or self.result.isolation is not None
+
+    @property
+    def isolation(self) -> IsolationCertificate | None:
+        """The isolated irrational minimum near :attr:`point` (docs/isolation.md), if that is what certified."""
+        iso, p = self.result.isolation, self.point
+        return None if iso is None or p is None else dataclasses.replace(iso, problem=p)
 
     @property
     def verdict(self) -> str | None:
@@ -92,7 +99,7 @@ class PointSnap:
             "groups": None if st is None else [list(g) for g in st.groups],
             "kink_samples": None if st is None else [list(k) for k in st.kinks],
             "tolerances": None if tol is None else tol.as_dict(),
-            "attempts": [{"tolerances": a.tolerances.as_dict(), "outcome": a.outcome, "detail": a.detail,
+            "attempts": [{"tolerances": None if a.tolerances is None else a.tolerances.as_dict(), "outcome": a.outcome, "detail": a.detail,
                           "verdict": a.verdict} for a in self.result.attempts],
         }
 
@@ -103,16 +110,25 @@ class PointSnap:
         exact problem in the input schema; ``certificate`` exactly what
         ``certify --json`` prints for ``point``. Everything but ``structure``
         is null when nothing certified.
+
+        For an isolated irrational minimum (docs/isolation.md) ``point`` is
+        the rational center, ``certificate`` the isolation certificate
+        (``exactland check`` verifies it) and ``loss`` the interval
+        ``[lo, hi]`` that holds the minimum's exact loss.
         """
-        cert, point = self.certificate, self.point
+        cert, point, iso = self.certificate, self.point, self.isolation
+        if iso is not None:
+            loss: Any = [to_str(x) for x in iso.loss_interval]
+        else:
+            loss = None if cert is None else to_str(cert.loss)
         return {
             "verdict": self.verdict,
-            "loss": None if cert is None else to_str(cert.loss),
+            "loss": loss,
             "distance": None if self.distance is None else {"exact": to_str(self.distance),
                                                              "float": to_float(self.distance)},
             "structure": self.structure_dict(),
             "point": None if point is None else point.to_dict(),
-            "certificate": None if cert is None else cert.to_dict(),
+            "certificate": iso.to_dict() if iso is not None else None if cert is None else cert.to_dict(),
         }
 
 

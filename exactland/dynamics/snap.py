@@ -17,6 +17,13 @@
 4. The sign patterns are checked exactly and the point is certified by the
    exact core (this module). A guess whose patterns flip or whose point is not
    stationary is reported and the next guess is tried — never a wrong verdict.
+5. When no guess certifies (or the certified point is ``undecided``), the
+   minimum may be irrational (several outputs, positive loss, no kinks), or
+   exact but beyond the exact type-2 test: :mod:`exactland.dynamics.refine` refines the
+   float point by Newton's method to a rational center and isolates the
+   minimum near it (docs/isolation.md); the result then carries an
+   :class:`~exactland.core.isolation.IsolationCertificate` instead of a
+   certificate of an exact point.
 
 With an output bias ``b`` the structure is guessed against the targets
 ``Y − 1bᵀ`` of the float point, ``b`` is solved exactly together with the
@@ -33,10 +40,12 @@ import numpy as np
 
 from exactland.core.certificate import Certificate, Verdict
 from exactland.core.classify import DEFAULT_BUDGET, certify
+from exactland.core.isolation import IsolationCertificate
 from exactland.core.problem import Dataset, Problem
 from exactland.dynamics.candidate import PatternFlip, exact_candidate
 from exactland.dynamics.group_solve import bias_solution
 from exactland.dynamics.ladder import is_far, ladder_stages, point_scale, settled
+from exactland.dynamics.refine import isolate_float_point
 from exactland.dynamics.structure import DEFAULT_GUESSES, Structure, Tolerances, guess_structure
 from exactland.exact.scalars import to_float
 
@@ -44,13 +53,19 @@ __all__ = ["SnapAttempt", "SnapResult", "snap"]
 
 Vector = tuple[Any, ...]
 
+#: Isolation (docs/isolation.md) is tried for at most this many gauge coordinates …
+MAX_ISOLATION_VARIABLES = 400
+#: … and at most this many Jacobian entries (residuals × coordinates).
+MAX_ISOLATION_ENTRIES = 4_000_000
+
 
 @dataclass(frozen=True)
 class SnapAttempt:
     """One structure guess and what became of it."""
 
-    tolerances: Tolerances
-    outcome: str  # "certified", "pattern-flip", "not-stationary", "degenerate", "far", "farther"
+    tolerances: Tolerances | None  # None for the isolation attempt
+    outcome: str  # "certified", "pattern-flip", "not-stationary", "degenerate", "far", "farther",
+    #               "isolated", "not-isolated"
     detail: str
     verdict: str | None
 
@@ -70,6 +85,10 @@ class SnapResult:
     distance : float or None
         ``max |P_float − P_exact|`` over all parameters, ``b`` included (∞-norm, float).
     attempts : tuple of SnapAttempt
+    isolation : IsolationCertificate or None
+        When no rational stationary point certified: the minimum isolated
+        near the rational center ``problem`` (docs/isolation.md); ``certificate``
+        is then None.
     """
 
     problem: Problem | None
@@ -78,10 +97,13 @@ class SnapResult:
     tolerances: Tolerances | None
     distance: float | None
     attempts: tuple[SnapAttempt, ...]
+    isolation: IsolationCertificate | None = None
 
     @property
     def verdict(self) -> str | None:
-        """The certified verdict, if any guess survived."""
+        """The certified verdict, if any guess survived (or a minimum was isolated)."""
+        if self.isolation is not None:
+            return self.isolation.verdict
         return None if self.certificate is None else self.certificate.verdict.value
 
 
@@ -231,6 +253,36 @@ def snap(
                 best = found
         if best is not None and settled(best[4], W, H, b):
             break
-    if best is not None:
+    if best is not None and best[1].verdict is not Verdict.UNDECIDED:
         return SnapResult(*best, tuple(attempts))
+    iso = _isolated(dataset, W, H, b, attempts)  # no certified point, or an undecided one
+    if iso.isolation is None and best is not None:
+        return SnapResult(*best, tuple(attempts))
+    return iso
+
+
+def _isolated(dataset: Dataset, W: np.ndarray, H: np.ndarray, b: np.ndarray | None,
+              attempts: list[SnapAttempt]) -> SnapResult:
+    """No rational point certified: isolate an irrational minimum near the float point (refine.py)."""
+    I, d = W.shape
+    J, K = H.shape[0], len(dataset.X)
+    n = I * (d - 1 + J) + (0 if b is None else J)
+    if n > MAX_ISOLATION_VARIABLES or n * K * J > MAX_ISOLATION_ENTRIES:
+        attempts.append(SnapAttempt(None, "not-isolated", f"isolation skipped: {n} gauge coordinates and "
+                                    f"{K * J} residuals exceed its limits", None))
+        return SnapResult(None, None, None, None, None, tuple(attempts))
+    res = isolate_float_point(dataset, W, H, b)
+    cert = res.certificate
+    if cert is not None:
+        p = cert.problem
+        dist = _distance(W, H, p.W, p.H, b, p.b)
+        if not is_far(dist, W, H, b, origin=False):
+            attempts.append(SnapAttempt(None, "isolated", f"a critical point isolated within "
+                                        f"{to_float(cert.location_radius):.3g} of a rational center at "
+                                        f"|float - center|_inf = {dist:.3g}", cert.verdict))
+            return SnapResult(p, None, None, None, dist, tuple(attempts), cert)
+        reason = f"the isolated critical point's center is far from the float point (|float - center|_inf = {dist:.3g})"
+    else:
+        reason = res.reason
+    attempts.append(SnapAttempt(None, "not-isolated", f"isolation failed: {reason}", None))
     return SnapResult(None, None, None, None, None, tuple(attempts))
