@@ -11,6 +11,7 @@ from typing import Any
 from exactland.checker.arith import INFINITY, Field, fmt, interpolate, le, minimum, positive, is_zero_vector
 from exactland.checker.bracket import bracket_reasons
 from exactland.checker.consistency import consistency_reasons
+from exactland.checker.curved import curved_reasons
 from exactland.checker.forms import CheckerBudgetExceeded, Forms, Span
 from exactland.checker.point import Point
 from exactland.checker.qpoint import QPoint
@@ -158,6 +159,8 @@ class Checker:
         p, w, f, pt = self.c["witness"][name], f"witness.{name}", self.pt.f, self.pt
         if p["kind"] != name:
             self._fail(f"{w}.kind: certificate says {p['kind']}, expected {name}")
+        if p.get("direction2") is not None:
+            return self._check_curved(p, name, w)
         dW, dH, db = p["direction"]["W"], p["direction"]["H"], p["direction"].get("b")
         moved = pt.moved(dW, dH)
         if p["neuron"] is not None and any(i != p["neuron"] for i in moved):
@@ -196,6 +199,17 @@ class Checker:
         if name == "descent" and order == 1 and coeffs[1] < 0:
             self._evidence = True  # c1 = Σ ∂L/∂h·Δh + Σ_i F_i(Δw_i) < 0: Def. 3.3 fails
         self.checked.append(f"{w}: t_max, coefficients, order, t and loss")
+        return coeffs
+
+    def _check_curved(self, p: dict, name: str, w: str) -> list | None:
+        """A curved PATH ``P + tΔ₁ + t²Δ₂`` (docs/type2.md §6): descent only, nine coefficients."""
+        if name != "descent":
+            self._fail(f"{w}.direction2: only a descent path may be curved")
+            return None
+        coeffs, reasons = curved_reasons(self.c["problem"], p, w, self.pt.L, self.pt.f.algebraic)
+        for r in reasons:
+            self._fail(r)
+        self.checked.append(f"{w}: curved path P + tΔ₁ + t²Δ₂: t_max, 9 coefficients, order, t and loss")
         return coeffs
 
     # -- items 4–8 -----------------------------------------------------------
@@ -299,10 +313,14 @@ class Checker:
             desc = wit.get("descent")
             if v == "saddle" and desc is not None:
                 cd = coeffs.get("descent")
-                if cd is not None and not (cd[1] == 0 and cd[2] < 0):
-                    self._fail("witness.descent: a saddle needs c1 = 0 and c2 < 0 (order 2)")
-                if desc["corollary_4_4"] is None:
-                    self._fail("witness.descent.corollary_4_4: required for a saddle")
+                if desc.get("direction2") is not None:  # a curved path of order 3 or 4 (docs/type2.md §6)
+                    if cd is not None and not (desc["order"] in (3, 4) and cd[desc["order"]] < 0):
+                        self._fail("witness.descent: a curved saddle path needs order 3 or 4")
+                else:
+                    if cd is not None and not (cd[1] == 0 and cd[2] < 0):
+                        self._fail("witness.descent: a saddle needs c1 = 0 and c2 < 0 (order 2)")
+                    if desc["corollary_4_4"] is None:
+                        self._fail("witness.descent.corollary_4_4: required for a saddle")
                 if desc["neuron"] is not None and desc["neuron"] not in esc:
                     self._fail(f"witness.descent.neuron: {desc['neuron']} is not an escape neuron")
         if v == "undecided" and not (c["reason"] or "").strip():

@@ -243,10 +243,14 @@ def _path(sizes: tuple, rd: _Reader, bias: bool) -> Parser:
         direction = lambda v, w: _fields(v, w, W=rd.mat(I, d), H=rd.mat(J, I), b=rd.vec(J))  # noqa: E731
     else:
         direction = lambda v, w: _fields(v, w, W=rd.mat(I, d), H=rd.mat(J, I))  # noqa: E731
-    return lambda v, w: _fields(
-        v, w, kind=_choice("descent", "ascent"), direction=direction, t_max=_opt(rd.num),
-        coefficients=rd.vec(5), order=_choice(1, 2), t=rd.num, loss=rd.num,
-        neuron=_opt(_int(0, I)), corollary_4_4=corollary)
+    def parse(v: Any, w: str) -> dict:
+        curved = isinstance(v, dict) and v.get("direction2") is not None  # P + tΔ₁ + t²Δ₂ (docs/type2.md §6)
+        out = _fields(_without(v, "direction2"), w, kind=_choice("descent", "ascent"), direction=direction,
+                      t_max=_opt(rd.num), coefficients=rd.vec(9 if curved else 5),
+                      order=_choice(3, 4) if curved else _choice(1, 2), t=rd.num, loss=rd.num,
+                      neuron=_opt(_int(0, I)), corollary_4_4=corollary)
+        return _with_optional(out, v, w, direction2=_opt(direction))
+    return parse
 
 
 def _witness(sizes: tuple, rd: _Reader, bias: bool) -> Parser:

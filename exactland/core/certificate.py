@@ -128,6 +128,12 @@ def _path_dict(pw: PathWitness, problem: Problem, corollary: bool) -> dict[str, 
     }
     if problem.b is not None:
         out["direction"]["b"] = _vec(pw.db or (0,) * problem.n_outputs)
+    if hasattr(pw, "full_direction2"):  # a curved path P + tΔ₁ + t²Δ₂ (docs/type2.md §6): no Corollary 4.4
+        dW2, dH2 = pw.full_direction2(problem.n_neurons, problem.n_outputs)
+        out["direction2"] = {"W": [_vec(row) for row in dW2], "H": [_vec(row) for row in dH2]}
+        if problem.b is not None:
+            out["direction2"]["b"] = _vec(pw.db2 or (0,) * problem.n_outputs)
+        corollary = False
     if corollary:
         C, n, cu = pw.corollary_4_4()
         out["corollary_4_4"] = {"C": to_str(C), "direction_norm_sq": to_str(n), "C_unit": to_str(cu)}

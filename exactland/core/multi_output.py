@@ -19,6 +19,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from exactland.core.curved import CurvedPath
+from exactland.core.curved_search import CurvedSearch, curved_search
 from exactland.core.joint_path import JointPath
 from exactland.core.network import Evaluation
 from exactland.core.probe import probe
@@ -39,8 +41,8 @@ class MultiOutputDecision:
     ----------
     verdict : str
         ``"saddle"``, ``"type-2-minimum"`` or ``"undecided"``.
-    descent : JointPath or None
-        The second-order descent path of a saddle.
+    descent : JointPath, CurvedPath or None
+        The descent path of a saddle: straight of order 2, or curved of order 3 or 4.
     type2 : Type2Result or None
         The certificate data of a type-2 minimum.
     reason : str or None
@@ -48,7 +50,7 @@ class MultiOutputDecision:
     """
 
     verdict: str
-    descent: JointPath | None
+    descent: JointPath | CurvedPath | None
     type2: Type2Result | None
     reason: str | None
 
@@ -64,6 +66,14 @@ def _evidence(jr: JointResult) -> str:
     return (f"the joint second-order test (all neurons, Δh and Δb free) proved the t² coefficient "
             f"copositive on all {jr.products} product(s) of flat cones (cone dimensions {dims}, "
             f"{jr.supports} support(s) examined): no straight path descends at second order")
+
+
+def _curved_evidence(cs: CurvedSearch) -> str:
+    if cs.candidates == 0 and not cs.exhausted:
+        return "no curved path P + tΔ₁ + t²Δ₂ was tried (irrational data or no budget left)"
+    return (f"curved paths P + tΔ₁ + t²Δ₂ were tried on {cs.candidates} zero direction(s) Δ₁ of the t² form "
+            f"({'all kernel directions of the examined cone products' if cs.exhausted else 'a bounded part'}): "
+            "none descends at order 3 or 4")
 
 
 def decide_multi_output(ev: Evaluation, tab: Any, tans: dict, escapes: dict, budget: Budget,
@@ -90,6 +100,9 @@ def decide_multi_output(ev: Evaluation, tab: Any, tans: dict, escapes: dict, bud
         return MultiOutputDecision("saddle", jr.path, None, None)
     if t2.radius is not None:
         return MultiOutputDecision("type-2-minimum", None, t2, None)
+    cs = curved_search(ev, tab, tans, escapes, budget) if rational else CurvedSearch(None, 0, False)
+    if cs.path is not None:
+        return MultiOutputDecision("saddle", cs.path, None, None)
     radius = rho_w if rho_w != "inf" and rho_w < 1 else 1
     if rational:
         pr = probe(ev.problem, radius, samples=24)
@@ -101,6 +114,7 @@ def decide_multi_output(ev: Evaluation, tab: Any, tans: dict, escapes: dict, bud
     else:
         found = "no search for lower points was run (irrational algebraic data)"
     reason = (f"escape neurons {escape_list[:10]} with |J| = {ev.problem.n_outputs} > 1: {_evidence(jr)}; "
-              f"the type-2 certificate does not apply ({t2.reason}); {found}. The point may be a "
+              f"the type-2 certificate does not apply ({t2.reason}); {_curved_evidence(cs)}; {found}. "
+              "The point may be a "
               "type-2 local minimum or a saddle of higher order")
     return MultiOutputDecision("undecided", None, None, reason)

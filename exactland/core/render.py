@@ -92,11 +92,14 @@ def summary(cert: Certificate, *, max_neurons: int = 12) -> str:
                  f"neuron {d.neuron}, dh = {_v(d.dh)}, dw = {_v(d.dw)}")
         lines.append(
             f"descent path: {moved}; "
-            f"L(P + tD) = {polynomial(d.coefficients)}"
+            f"L({'P + tD1 + t^2 D2' if hasattr(d, 'dW2') else 'P + tD'}) = {polynomial(d.coefficients)}"
             + (f" for 0 <= t < {to_str(d.t_max)}" if d.t_max is not None else " for all t >= 0")
         )
         lines.append(f"  at t = {short(d.t)}: L = {short(d.loss)} < {short(cert.loss)}")
-        if cert.verdict is Verdict.SADDLE:
+        if hasattr(d, "dW2"):
+            lines.append(f"  curved path P + tD1 + t^2 D2 (docs/type2.md §6), order {d.order}: no straight path "
+                         "descends at second order")
+        elif cert.verdict is Verdict.SADDLE:
             C, n, cu = d.corollary_4_4()
             lines.append(f"  Corollary 4.4: L(P + s l) - L(P) ~ {short(cu)} s^2 along l = D/|D|")
     a = cert.ascent

@@ -12,14 +12,26 @@ from __future__ import annotations
 from typing import Any
 
 from exactland.core.certificate import Certificate, Verdict
+from exactland.core.curved import curved_polynomial
 from exactland.core.kinks import NeuronData
 from exactland.core.network import Evaluation, evaluate
+from exactland.core.polynomial import horner
 from exactland.core.problem import Problem, parse_matrix
 from exactland.derivation.latex import tex, tex_ji, tex_matrix, tex_poly, tex_vec
-from exactland.derivation.model import DerivationMismatch, Fact, Step, Table, fact_vector
+from exactland.derivation.model import (
+    DerivationMismatch,
+    Fact,
+    Step,
+    Table,
+    fact_vector,
+)
 from exactland.derivation.stationarity_steps import F_direct, phi_direct
 from exactland.exact.scalars import sign, to_str, to_sympy, to_text
-from exactland.taylor.directions import Direction, escape_path_constants, named_direction
+from exactland.taylor.directions import (
+    Direction,
+    escape_path_constants,
+    named_direction,
+)
 from exactland.taylor.rays import CheckFailed, check_against_loss, ray_polynomial
 from exactland.taylor.symbolic import escape_block, symbolic_expansion
 
@@ -100,6 +112,8 @@ def _path_step(key: str, title: str, refs: tuple[str, ...], cert: Certificate, w
     """The certificate's ``descent`` or ``ascent`` path, its polynomial re-derived and checked."""
     pw = getattr(cert, which)
     p = cert.problem
+    if hasattr(pw, "dW2"):
+        return _curved_step(key, title, refs, cert, pw)
     rp = ray_polynomial(p, Direction(*pw.full_direction(p.n_neurons, p.n_outputs), b=pw.db))
     if rp.coefficients != pw.coefficients:
         raise CheckFailed(f"{which} path: the all-parameter Taylor polynomial != the certificate's")
@@ -127,6 +141,24 @@ def _path_step(key: str, title: str, refs: tuple[str, ...], cert: Certificate, w
     checks = ("coefficients re-derived by the all-parameter Taylor machinery (exactland.taylor)",
               f"polynomial = exact loss at {len(pts)} points of the validity interval")
     just = "The certificate's witness path; each coefficient is re-derived and checked against exact loss values."
+    return Step(key, title, refs, claim, just, tuple(disp), None, tuple(facts), checks)
+
+
+def _curved_step(key: str, title: str, refs: tuple[str, ...], cert: Certificate, pw: Any) -> Step:
+    """A curved descent path ``P + tΔ₁ + t²Δ₂`` (docs/type2.md §6): its polynomial against exact losses."""
+    ev = evaluate(cert.problem)
+    coeffs, t_max = curved_polynomial(ev, (pw.dW, pw.dH, pw.db), (pw.dW2, pw.dH2, pw.db2))
+    if coeffs != pw.coefficients or horner(coeffs, pw.t) != pw.loss:
+        raise CheckFailed("curved descent path: the re-derived polynomial != the certificate's")
+    base = ("witness", "descent")
+    facts = [Fact(base + ("coefficients",), fact_vector(pw.coefficients)), Fact(base + ("t",), to_str(pw.t)),
+             Fact(base + ("loss",), to_str(pw.loss)), Fact(base + ("t_max",), to_str(pw.t_max))]
+    disp = [rf"L(P + t\Delta_1 + t^2\Delta_2) = {tex_poly(pw.coefficients, 't')} \quad (0 \le t < {tex(t_max)})",
+            rf"L(P({tex(pw.t)})) = {tex(pw.loss)} < {tex(cert.loss)} = L(P)"]
+    claim = (f"Along this curved path the loss decreases strictly; its first nonzero coefficient is of order "
+             f"{pw.order} (no straight path descends at second order).")
+    checks = ("coefficients re-derived by exactland.core.curved (degree 8)",)
+    just = "The certificate's curved witness path (docs/type2.md §6)."
     return Step(key, title, refs, claim, just, tuple(disp), None, tuple(facts), checks)
 
 
