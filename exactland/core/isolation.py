@@ -119,10 +119,20 @@ def sqrt_up(q: Fraction, bits: int = 40) -> Fraction:
     return Fraction(s, 2 ** m)
 
 
-def _down(x: float, digits: int = 3) -> Fraction:
-    """A short rational just below the positive float ``x`` (a guide: the claims are tested exactly)."""
-    e = int(np.floor(np.log10(x))) - digits + 1
-    return Fraction(int(np.floor(x / 10.0 ** e)) - 1) * Fraction(10) ** e
+def _below(q: Fraction, digits: int = 3) -> Fraction:
+    """A short positive rational below the positive ``q`` (about ``digits`` significant digits)."""
+    e = len(str(q.numerator)) - len(str(q.denominator))  # 10^(e-1) < q·(10 or so) < 10^(e+1)
+    scale = Fraction(10) ** (digits - e)
+    v = (q * scale).numerator // (q * scale).denominator
+    return Fraction(max(v - 1, 1)) / scale if v >= 2 else q / 2
+
+
+def _float(q: Fraction) -> float:
+    """``q`` as a float for a message (±inf beyond the float range)."""
+    try:
+        return float(q)
+    except OverflowError:
+        return float("inf") if q > 0 else float("-inf")
 
 
 def _structure(problem: Problem) -> tuple[list[int], list[int]] | str:
@@ -167,11 +177,17 @@ def isolate(problem: Problem) -> IsolationResult:
     n = Hs.nrows()
     if n == 0:
         return IsolationResult(None, "no moving parameters")
-    lam = float(np.linalg.eigvalsh(np.array([[float(Hs[a, c]) for c in range(n)] for a in range(n)]))[0])
+    try:
+        dense = np.array([[float(Hs[a, c]) for c in range(n)] for a in range(n)])
+        lam = float(np.linalg.eigvalsh(dense)[0]) if np.all(np.isfinite(dense)) else float("nan")
+    except (OverflowError, np.linalg.LinAlgError):
+        lam = float("nan")
+    if not np.isfinite(lam):
+        return IsolationResult(None, "the Hessian at the center is beyond the float range used to choose μ")
     if not lam > 0:
         return IsolationResult(None, f"the Hessian in gauge coordinates is not positive definite at the center "
                                      f"(least eigenvalue ≈ {lam:.3g}): not a nondegenerate critical point modulo rescaling")
-    mu = _down(lam / 2)
+    mu = _below(Fraction(lam) / 2)
     if not positive_definite(Hs, mu):
         return IsolationResult(None, f"Hs − μI is not positive definite for μ = {to_str(mu)}")
     return _bounds(problem, sd, q, dead, gauge, mu)
@@ -183,12 +199,12 @@ def _bounds(problem: Problem, sd: SmoothData, q: dict, dead: list[int], gauge: l
     margin = min((Fraction(int(sd.Z[k, i].p), int(sd.Z[k, i].q)) ** 2
                   / max(sum((v * v for a, v in enumerate(x) if a != c_i), Fraction(0)), Fraction(1, 10 ** 30))
                   for i, c_i in zip(sd.alive, gauge) for k, x in enumerate(sd.X)), default=Fraction(1))
-    r = min(_down(float(mu / (8 * Jn * S))), _down(float(sqrt_up(margin)) / 2))
+    r = min(_below(mu / (8 * Jn * S)), _below(sqrt_up(margin) / 2))
     mu1 = mu - 3 * Jn * S * r - Fraction(3, 2) * S * S * r * r
     g2 = q["grad_sq"]
     if not (mu1 > 0 and 4 * g2 < mu1 * mu1 * r * r):
-        return IsolationResult(None, f"the center is not close enough: ‖g‖ ≈ {float(sqrt_up(g2)):.3g} must be below "
-                                     f"μ'r/2 ≈ {float(mu1 * r / 2):.3g}")
+        return IsolationResult(None, f"the center is not close enough: ‖g‖ ≈ {_float(sqrt_up(g2)):.3g} must be "
+                                     f"below μ'r/2 ≈ {_float(mu1 * r / 2):.3g}")
     rho = sqrt_up(g2 / (mu1 * mu1))
     drift = (Jn * rho + S * rho * rho / 2) * S
     escape = tuple(i for i in sd.alive if q["M_sq"][i] > drift * drift)

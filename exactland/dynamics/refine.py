@@ -96,6 +96,10 @@ class _Model:
 
 
 def _newton(model: _Model, u: np.ndarray, steps: int) -> tuple[np.ndarray, np.ndarray] | None:
+    """Newton's method from ``u``; it stops when a sample would change side or the iterate leaves
+    the float point's neighbourhood (``‖u − u₀‖_∞ > reach``). Returns the iterate of least gradient."""
+    u0 = u
+    reach = 0.1 * max(1.0, float(np.abs(u0).max(initial=0.0)))
     g, Hs, same = model.derivatives(u)
     best = (np.linalg.norm(g), u, Hs)
     for _ in range(steps):
@@ -103,6 +107,8 @@ def _newton(model: _Model, u: np.ndarray, steps: int) -> tuple[np.ndarray, np.nd
             u = u - np.linalg.solve(Hs, g)
         except np.linalg.LinAlgError:
             return None
+        if not np.abs(u - u0).max(initial=0.0) <= reach:
+            break
         g, Hs, same = model.derivatives(u)
         if not (same and np.all(np.isfinite(g))):
             break
@@ -149,22 +155,29 @@ def isolate_float_point(dataset: Dataset, W: np.ndarray, H: np.ndarray, b: np.nd
     model = _Model(dataset, W, H, b)
     if not model.alive:
         return IsolationResult(None, "every neuron is silent")
-    found = _newton(model, model.pack(W, H, b), newton_steps)
-    if found is None:
-        return IsolationResult(None, "the float Hessian in gauge coordinates is singular")
+    if not (np.all(np.isfinite(W)) and np.all(np.isfinite(H)) and (b is None or np.all(np.isfinite(b)))):
+        return IsolationResult(None, "the float point has NaN or infinite entries")
+    with np.errstate(all="ignore"):
+        found = _newton(model, model.pack(W, H, b), newton_steps)
+    if found is None or not (np.all(np.isfinite(found[0])) and np.all(np.isfinite(found[1]))):
+        return IsolationResult(None, "Newton's method in gauge coordinates failed (a singular or non-finite Hessian)")
     u, Hs = found
+    scale = max(1.0, float(np.abs(u).max(initial=0.0)))
     uq = [Fraction(float(x)) for x in u]
-    res = IsolationResult(None, "no exact step was taken")
+    first: IsolationResult | None = None
     for _ in range(exact_steps):
         center = _exact_point(dataset, model, uq)
         res = isolate(center)
         if res.certificate is not None:
             return res
+        first = first or res  # the reason at the float Newton point is the one reported
         _, q = smooth_data(parse_problem(center.to_dict()), model.dead, model.gauge)
-        g = np.array([float(x) for x in q["grad"]])
         try:
+            g = np.array([float(x) for x in q["grad"]])
             step = np.linalg.solve(Hs, g)
-        except np.linalg.LinAlgError:
-            return IsolationResult(None, "the float Hessian in gauge coordinates is singular")
+        except (OverflowError, np.linalg.LinAlgError):
+            return first
+        if not (np.all(np.isfinite(step)) and np.abs(step).max(initial=0.0) <= 1e-3 * scale):
+            return first  # the exact steps are corrections; a large one means Newton does not converge here
         uq = [a - Fraction(float(s)) for a, s in zip(uq, step)]
-    return res
+    return first or IsolationResult(None, "no exact step was taken")
