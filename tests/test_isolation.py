@@ -28,7 +28,7 @@ import sympy
 import exactland
 from exactland.checker import check_certificate
 from exactland.core.isolation import isolate, sqrt_up
-from exactland.core.problem import load
+from exactland.core.problem import load, load_data
 from exactland.dynamics.point_snap import snap_point
 from exactland.dynamics.refine import isolate_float_point
 from exactland.errors import CertificateFormatError
@@ -249,3 +249,12 @@ def test_float_model_matches_exact_derivatives():
     assert same and np.allclose(g, [float(x) for x in q["grad"]])
     n = Hs.shape[0]
     assert np.allclose(Hs, [[float(q["hessian"][a, c]) for c in range(n)] for a in range(n)])
+
+
+@pytest.mark.parametrize("scale", [1e150, 1e-150])
+def test_refine_gives_reasons_not_exceptions_on_extreme_floats(scale):
+    ds = load_data(DATA)
+    res = isolate_float_point(ds, np.array([[0.9 * scale, 0.5 * scale]]), np.array([[1.0 / scale], [0.5 / scale]]))
+    assert res.certificate is None and res.reason
+    nan = isolate_float_point(ds, np.array([[np.nan, 0.5]]), np.array([[1.0], [0.5]]))
+    assert nan.certificate is None and "NaN" in nan.reason

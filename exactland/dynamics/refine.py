@@ -152,11 +152,11 @@ def isolate_float_point(dataset: Dataset, W: np.ndarray, H: np.ndarray, b: np.nd
         refinement failed (a singular Hessian, a sample changing side).
     """
     W, H = np.asarray(W, dtype=float), np.asarray(H, dtype=float)
+    if not (np.all(np.isfinite(W)) and np.all(np.isfinite(H)) and (b is None or np.all(np.isfinite(b)))):
+        return IsolationResult(None, "the float point has NaN or infinite entries")
     model = _Model(dataset, W, H, b)
     if not model.alive:
         return IsolationResult(None, "every neuron is silent")
-    if not (np.all(np.isfinite(W)) and np.all(np.isfinite(H)) and (b is None or np.all(np.isfinite(b)))):
-        return IsolationResult(None, "the float point has NaN or infinite entries")
     with np.errstate(all="ignore"):
         found = _newton(model, model.pack(W, H, b), newton_steps)
     if found is None or not (np.all(np.isfinite(found[0])) and np.all(np.isfinite(found[1]))):
