@@ -19,7 +19,7 @@ polynomial and witness point (:func:`exactland.core.curved.curved_path`) confirm
 from __future__ import annotations
 
 from dataclasses import dataclass
-from itertools import product
+from itertools import combinations, product
 from typing import Any
 
 from flint import fmpq, fmpq_mat
@@ -105,7 +105,7 @@ def _zeros(ev: Evaluation, flats: list[FlatNeuron], combo: tuple, limit: int) ->
                 M[r][s] += phi
                 M[s][r] += phi
     out = []
-    for z in nullspace(M, n, ONE)[:limit]:
+    for z in _face_zeros(M, gens, n, limit):
         for sg in (1, -1):
             if any(sg * c < 0 for c, gen in zip(z, gens) if gen[3]):
                 continue
@@ -123,6 +123,38 @@ def _zeros(ev: Evaluation, flats: list[FlatNeuron], combo: tuple, limit: int) ->
                 else:
                     dW[i] = [w + c * g for w, g in zip(dW[i], x)]
             out.append((dW, dH, db))
+    return out
+
+
+def _face_zeros(M: list[list[Any]], gens: list[tuple], n: int, limit: int) -> list[list[Any]]:
+    """Zeros of ``Q`` on the cone: kernel vectors of ``Q`` on the free generators plus a support ``S`` of
+    at most two rays (and on all of them), whose ray coordinates are all of one strict sign.
+
+    ``Q`` is copositive on the cone (the joint test proved it), so a zero with ray support ``S``
+    is a kernel vector of ``Q`` restricted to the free generators and ``S``; these zeros on faces
+    of the cone are found here even when ``Q`` is not semidefinite.
+    """
+    free = [r for r, g in enumerate(gens) if not g[3]]
+    rays = [r for r, g in enumerate(gens) if g[3]]
+    supports = [()] + [(r,) for r in rays] + list(combinations(rays, 2)) + [tuple(rays)]
+    out: list[list[Any]] = []
+    seen: set = set()
+    for S in supports:
+        idx = free + list(S)
+        sub = [[M[a][b] for b in idx] for a in idx]
+        for z in nullspace(sub, len(idx), ONE):
+            if S and not (all(z[len(free) + m] > 0 for m in range(len(S)))
+                          or all(z[len(free) + m] < 0 for m in range(len(S)))):
+                continue
+            full = [Z] * n
+            for a, c in zip(idx, z):
+                full[a] = c
+            key = str(full)
+            if key not in seen:
+                seen.add(key)
+                out.append(full)
+            if len(out) >= limit:
+                return out
     return out
 
 
