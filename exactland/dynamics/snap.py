@@ -54,7 +54,7 @@ __all__ = ["SnapAttempt", "SnapResult", "snap"]
 Vector = tuple[Any, ...]
 
 #: Isolation (docs/isolation.md) is tried for at most this many gauge coordinates …
-MAX_ISOLATION_VARIABLES = 400
+MAX_ISOLATION_VARIABLES = 200
 #: … and at most this many Jacobian entries (residuals × coordinates).
 MAX_ISOLATION_ENTRIES = 4_000_000
 
