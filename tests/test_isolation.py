@@ -258,3 +258,22 @@ def test_refine_gives_reasons_not_exceptions_on_extreme_floats(scale):
     assert res.certificate is None and res.reason
     nan = isolate_float_point(ds, np.array([[np.nan, 0.5]]), np.array([[1.0], [0.5]]))
     assert nan.certificate is None and "NaN" in nan.reason
+
+
+def test_run_folder_report_and_line_for_an_isolated_minimum():
+    """``snap RUN`` prints and reports an isolated minimum (``snap_report``/``describe_snap``)."""
+    from exactland.dynamics.checkpoints import describe_snap, snap_report
+    from exactland.dynamics.snap import snap
+
+    fp = _float_point()
+    res = snap(load_data(DATA), np.array([[float(c) for c in fp["W"][0]]]),
+               np.array([[float(fp["H"][0][0])], [float(fp["H"][1][0])]]))
+    assert res.isolation is not None and res.verdict == "type-2-minimum"
+    rep = snap_report(7, res)
+    assert rep["certificate"]["format"] == "exactland-isolation/1" and rep["escape_neurons"] == [0]
+    lo, hi = (Fraction(x) for x in rep["loss"])
+    assert 7 - 4 * lo >= 0 and (7 - 4 * lo) ** 2 >= 45 and (7 - 4 * hi < 0 or (7 - 4 * hi) ** 2 <= 45)
+    assert any(a["tolerances"] is None and a["outcome"] == "isolated" for a in rep["attempts"])
+    json.dumps(rep)
+    line = describe_snap(7, res)
+    assert line.startswith("step 7: type-2-minimum") and "independent check: valid" in line

@@ -89,23 +89,43 @@ def snap_at(r: Run, at: str, seed_index: int = 0, guesses: Sequence[Tolerances] 
 
 
 def snap_report(step: int, res: SnapResult) -> dict[str, Any]:
-    """JSON-ready report of a snap."""
+    """JSON-ready report of a snap (an isolated irrational minimum: ``loss`` is ``[lo, hi]`` and
+    ``certificate`` the isolation certificate, docs/isolation.md)."""
+    cert, iso = res.certificate, res.isolation
+    if iso is not None:
+        esc: Any = list(iso.escape_neurons)
+        loss: Any = [str(x) for x in iso.loss_interval]
+        cdict: Any = iso.to_dict()
+    else:
+        esc = None if cert is None else list(cert.escape_neurons)
+        loss = None if cert is None else str(cert.loss)
+        cdict = None if cert is None else cert.to_dict()
     return {
         "step": step,
         "verdict": res.verdict,
         "distance": res.distance,
         "tolerances": None if res.tolerances is None else res.tolerances.as_dict(),
-        "attempts": [{"tolerances": a.tolerances.as_dict(), "outcome": a.outcome, "detail": a.detail,
-                      "verdict": a.verdict} for a in res.attempts],
-        "escape_neurons": None if res.certificate is None else list(res.certificate.escape_neurons),
+        "attempts": [{"tolerances": None if a.tolerances is None else a.tolerances.as_dict(),
+                      "outcome": a.outcome, "detail": a.detail, "verdict": a.verdict} for a in res.attempts],
+        "escape_neurons": esc,
         "small_living": None if res.structure is None else list(res.structure.small),
-        "loss": None if res.certificate is None else str(res.certificate.loss),
-        "certificate": None if res.certificate is None else res.certificate.to_dict(),
+        "loss": loss,
+        "certificate": cdict,
     }
 
 
 def describe_snap(step: int, res: SnapResult, verbose: bool = False) -> str:
     """One line: the verdict, exact loss, escape neurons and structure of a snap."""
+    if res.isolation is not None:
+        iso = res.isolation
+        lo, hi = iso.loss_interval
+        p = iso.problem
+        mse = 2 * hi / (p.n_samples * p.n_outputs)
+        return (f"step {step}: {iso.verdict} — an irrational minimum isolated within "
+                f"{float(iso.location_radius):.2g} of a rational center, exact L in "
+                f"[{float(lo):.15g}, {float(hi):.15g}] (MSE ≈ {float(mse):.9g}); escape neurons "
+                f"{list(iso.escape_neurons)}, {len(iso.dead)} dead; |float − center|_∞ = {res.distance:.2g}; "
+                f"independent check: {'valid' if not iso.verify() else 'INVALID'}")
     if res.certificate is None:
         return (f"step {step}: no exact stationary point found near the float point "
                 f"({len(res.attempts)} structure guesses: "
