@@ -126,7 +126,7 @@ def plateau_angles(run: Any, seed: int, plateaus: list[Any]) -> dict[int, list[t
         if pl.final:
             continue
         _, res = snap_at(run, f"plateau-{pl.index}", seed)
-        if res.problem is None:
+        if res.certificate is None:  # the NCF needs an exact stationary point, not an isolation center
             continue
         try:
             out[pl.index] = _angle_lines(_predict(res.problem)[1])
@@ -206,7 +206,7 @@ def _plateau_row(run: Any, seed: int, pl: Any) -> dict[str, Any]:
     from exactland.ncf.report import kkt_dict, step_on_L
 
     step, res = snap_at(run, f"plateau-{pl.index}", seed)
-    if res.problem is None:
+    if res.certificate is None:  # the NCF needs an exact stationary point, not an isolation center
         return {"plateau": pl.index, "note": "no exact stationary point found near the plateau"}
     try:
         ncf = ncf_of(res.problem)

@@ -51,7 +51,7 @@ def demo(out: str | pathlib.Path = "exactland-demo", engine: str = "auto",
         head = "final state" if p.final else f"plateau {p.index} (ends at step {p.end})"
         lines.append(f"{head}: float MSE {p.loss:.9g}")
         lines.append("  " + describe_snap(p.snapshot, res))
-        if predict is not None and not p.final and res.problem is not None:
+        if predict is not None and not p.final and res.certificate is not None:
             ncf_lines[p.index] = predict(res.problem)
     fig = plot_run(r, pathlib.Path(out) / "figure3.png", ps, ps[-1].structure, ncf_lines=ncf_lines)
     lines.append(f"figure: {fig}   run: {out}/")

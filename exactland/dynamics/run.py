@@ -224,4 +224,4 @@ def continue_gd(problem: Problem, steps: int, lr: float, loss: str = "mse") -> P
     run = train(problem.dataset, cfg, init=(W0, H0, b0))
     b_end = None if run.raw.b is None else run.raw.b[-1, 0]
     res = snap(problem.dataset, run.raw.W[-1, 0], run.raw.H[-1, 0], b=b_end)
-    return res.problem if res.problem is not None else problem
+    return res.problem if res.certificate is not None else problem  # an exact point (not an isolation center)
