@@ -16,8 +16,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Sequence
 
+from exactland.core.joint_path import SeveralParameters
 from exactland.core.network import Evaluation
-from exactland.core.polynomial import horner
+from exactland.core.polynomial import witness_point
 from exactland.errors import InternalError
 from exactland.exact.linalg import dot
 from exactland.exact.scalars import sign
@@ -29,8 +30,11 @@ Step = tuple[Sequence[Vector], Sequence[Vector], "Vector | None"]  # (ΔW, ΔH, 
 
 
 @dataclass(frozen=True)
-class CurvedPath:
+class CurvedPath(SeveralParameters):
     """A curve ``P + tΔ₁ + t²Δ₂``, its exact loss polynomial (degree ≤ 8) and a witness point.
+
+    ``neuron``, ``dh``, ``dw`` and ``full_direction`` describe ``Δ₁``
+    (:class:`exactland.core.joint_path.SeveralParameters`).
 
     Attributes
     ----------
@@ -59,27 +63,6 @@ class CurvedPath:
     order: int
     t: Any
     loss: Any
-
-    @property
-    def neuron(self) -> None:
-        """Several parameters move (serialised as null)."""
-        return None
-
-    @property
-    def dh(self) -> Vector:
-        """Δ₁'s output-weight and bias components, flattened."""
-        return tuple(x for row in self.dH for x in row) + tuple(self.db or ())
-
-    @property
-    def dw(self) -> Vector:
-        """Δ₁'s input-weight components, flattened."""
-        return tuple(x for row in self.dW for x in row)
-
-    def full_direction(self, n_neurons: int, n_outputs: int) -> tuple[tuple[Vector, ...], tuple[Vector, ...]]:
-        """``(Δ₁W, Δ₁H)``."""
-        if len(self.dW) != n_neurons or len(self.dH) != n_outputs:
-            raise InternalError("curved path of the wrong shape")
-        return self.dW, self.dH
 
     def full_direction2(self, n_neurons: int, n_outputs: int) -> tuple[tuple[Vector, ...], tuple[Vector, ...]]:
         """``(Δ₂W, Δ₂H)``."""
@@ -168,17 +151,12 @@ def curved_path(ev: Evaluation, d1: Step, d2: Step) -> CurvedPath | None:
     None unless the first nonzero coefficient after ``c0`` is negative (a descent).
     """
     c, t_max = curved_polynomial(ev, d1, d2)
-    order = next((n for n in range(1, 9) if c[n] != 0), None)
-    if order is None or sign(c[order]) >= 0:
+    found = witness_point(c, t_max / 2, -1, 4000)
+    if found is None:
         return None
-    t = t_max / 2
-    for _ in range(4000):
-        val = horner(c, t)
-        if val < c[0]:
-            return CurvedPath("descent", _m(d1[0]), _m(d1[1]), _v(d1[2]), _m(d2[0]), _m(d2[1]), _v(d2[2]),
-                              t_max, c, order, t, val)
-        t = t / 2
-    raise InternalError("no witness point found although the first coefficient is negative")
+    order, t, val = found
+    return CurvedPath("descent", _m(d1[0]), _m(d1[1]), _v(d1[2]), _m(d2[0]), _m(d2[1]), _v(d2[2]),
+                      t_max, c, order, t, val)
 
 
 def _m(rows: Sequence[Sequence[Any]]) -> tuple[Vector, ...]:

@@ -20,18 +20,49 @@ from dataclasses import dataclass
 from typing import Any, Sequence
 
 from exactland.core.network import Evaluation
-from exactland.core.polynomial import horner, loss_polynomial
+from exactland.core.polynomial import loss_polynomial, witness_point
 from exactland.errors import InternalError
 from exactland.exact.linalg import dot
 from exactland.exact.scalars import sign
 
-__all__ = ["JointPath", "increments", "joint_path"]
+__all__ = ["JointPath", "SeveralParameters", "increments", "joint_path"]
 
 Vector = tuple[Any, ...]
 
 
+class SeveralParameters:
+    """What a witness path moving several neurons (and the bias) shares.
+
+    Used by :class:`JointPath` and :class:`exactland.core.curved.CurvedPath`, whose
+    (first) direction is held as ``dW``, ``dH`` and ``db``; it gives them the
+    interface of :class:`exactland.core.paths.PathWitness` for serialising.
+    """
+
+    @property
+    def neuron(self) -> None:
+        """Several neurons move: no single neuron (serialised as null)."""
+        return None
+
+    @property
+    def dh(self) -> Vector:
+        """All output-weight components (and the bias's), flattened."""
+        return tuple(x for row in self.dH for x in row) + tuple(self.db or ())  # type: ignore[attr-defined]
+
+    @property
+    def dw(self) -> Vector:
+        """All input-weight components, flattened."""
+        return tuple(x for row in self.dW for x in row)  # type: ignore[attr-defined]
+
+    def full_direction(self, n_neurons: int, n_outputs: int) -> tuple[tuple[Vector, ...], tuple[Vector, ...]]:
+        """``(ΔW, ΔH)``."""
+        dW, dH = self.dW, self.dH  # type: ignore[attr-defined]
+        if len(dW) != n_neurons or len(dH) != n_outputs:
+            raise InternalError(f"{type(self).__name__} of the wrong shape")
+        return dW, dH
+
+
 @dataclass(frozen=True)
-class JointPath:
+class JointPath(SeveralParameters):
     """A ray ``P + tΔ`` moving any parameters, its exact loss polynomial and a witness point.
 
     Attributes
@@ -58,30 +89,9 @@ class JointPath:
     t: Any
     loss: Any
 
-    @property
-    def neuron(self) -> None:
-        """Several neurons move: no single neuron (serialised as null)."""
-        return None
-
-    @property
-    def dh(self) -> Vector:
-        """All output-weight components, flattened (for ``norm_sq``)."""
-        return tuple(x for row in self.dH for x in row) + tuple(self.db or ())
-
-    @property
-    def dw(self) -> Vector:
-        """All input-weight components, flattened."""
-        return tuple(x for row in self.dW for x in row)
-
     def norm_sq(self) -> Any:
         """``‖Δ‖²`` over every parameter (bias included)."""
         return dot(self.dh, self.dh) + dot(self.dw, self.dw)
-
-    def full_direction(self, n_neurons: int, n_outputs: int) -> tuple[tuple[Vector, ...], tuple[Vector, ...]]:
-        """``(ΔW, ΔH)``."""
-        if len(self.dW) != n_neurons or len(self.dH) != n_outputs:
-            raise InternalError("joint path of the wrong shape")
-        return self.dW, self.dH
 
     def corollary_4_4(self) -> tuple[Any, Any, Any]:
         """``(C, ‖Δ‖², C/‖Δ‖²)`` with ``C = c2``."""
@@ -151,15 +161,9 @@ def joint_path(ev: Evaluation, dW: Sequence[Vector], dH: Sequence[Vector], db: V
     c = loss_polynomial((ev.e(k, j), P[k][j], Q[k][j]) for k in range(K) for j in range(J))
     if c[0] != ev.loss:
         raise InternalError("joint path polynomial does not start at the loss")
-    want = -1 if kind == "descent" else 1
-    order = next((n for n in range(1, 5) if c[n] != 0), None)
-    if order is None or sign(c[order]) != want:
+    found = witness_point(c, t_max / 2 if t_max is not None else zero + 1, -1 if kind == "descent" else 1, 4000)
+    if found is None:
         return None
-    t = t_max / 2 if t_max is not None else zero + 1
-    for _ in range(4000):
-        val = horner(c, t)
-        if sign(val - c[0]) == want:
-            return JointPath(kind, tuple(tuple(r) for r in dW), tuple(tuple(r) for r in dH),
-                             None if db is None else tuple(db), t_max, c, order, t, val)
-        t = t / 2
-    raise InternalError("no witness point found although the first coefficient has the right sign")
+    order, t, val = found
+    return JointPath(kind, tuple(tuple(r) for r in dW), tuple(tuple(r) for r in dH),
+                     None if db is None else tuple(db), t_max, c, order, t, val)

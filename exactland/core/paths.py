@@ -18,7 +18,7 @@ from typing import Any, Sequence
 from flint import fmpq
 
 from exactland.core.network import Evaluation
-from exactland.core.polynomial import horner, loss_polynomial
+from exactland.core.polynomial import loss_polynomial, witness_point
 from exactland.errors import InternalError
 from exactland.exact.linalg import dot
 from exactland.exact.scalars import sign
@@ -223,14 +223,8 @@ def _witness(ev: Evaluation, c: tuple[Any, ...], t_max: Any, kind: str, i: int |
         raise InternalError("path polynomial does not start at the loss")
     if db is None and ev.problem.b is not None:
         db = (fmpq(0),) * ev.problem.n_outputs
-    want = -1 if kind == "descent" else 1
-    order = next((n for n in range(1, 5) if c[n] != 0), None)
-    if order is None or sign(c[order]) != want:
+    found = witness_point(c, t_max / 2 if t_max is not None else fmpq(1), -1 if kind == "descent" else 1, 2000)
+    if found is None:
         return None
-    t = t_max / 2 if t_max is not None else fmpq(1)
-    for _ in range(2000):
-        val = horner(c, t)
-        if sign(val - c[0]) == want:
-            return PathWitness(kind, i, dh, dw, t_max, c, order, t, val, db)
-        t = t / 2
-    raise InternalError("no witness point found although the first coefficient has the right sign")
+    order, t, val = found
+    return PathWitness(kind, i, dh, dw, t_max, c, order, t, val, db)

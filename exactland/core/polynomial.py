@@ -19,7 +19,10 @@ from typing import Any, Iterable, Sequence
 
 from flint import fmpq
 
-__all__ = ["horner", "loss_polynomial"]
+from exactland.errors import InternalError
+from exactland.exact.scalars import sign
+
+__all__ = ["horner", "loss_polynomial", "witness_point"]
 
 
 def horner(coeffs: Sequence[Any], t: Any) -> Any:
@@ -77,3 +80,34 @@ def loss_polynomial(residuals: Iterable[tuple[Any, Any, Any]]) -> tuple[Any, ...
         c[3] += p * q
         c[4] += q * q / 2
     return tuple(c)
+
+
+def witness_point(coeffs: Sequence[Any], t: Any, want: int, tries: int) -> tuple[int, Any, Any] | None:
+    """``(order, t, L(t))`` for a path whose loss polynomial is ``coeffs``, or None.
+
+    ``order`` is the index of the first nonzero coefficient after ``c0``; None when
+    there is none or its sign is not ``want`` (−1: descent, +1: ascent). Otherwise
+    ``t`` is halved from the given start until ``L(t) − c0`` has the sign ``want``
+    (at most ``tries`` times; the leading coefficient guarantees it happens).
+
+    Raises
+    ------
+    InternalError
+        No such ``t`` within ``tries`` halvings.
+
+    Examples
+    --------
+    ``L(t) = 1 − t² + t³`` descends at order 2:
+
+    >>> witness_point([fmpq(1), fmpq(0), fmpq(-1), fmpq(1)], fmpq(2), -1, 10)
+    (2, 1/2, 7/8)
+    """
+    order = next((n for n in range(1, len(coeffs)) if coeffs[n] != 0), None)
+    if order is None or sign(coeffs[order]) != want:
+        return None
+    for _ in range(tries):
+        val = horner(coeffs, t)
+        if sign(val - coeffs[0]) == want:
+            return order, t, val
+        t = t / 2
+    raise InternalError("no witness point found although the first coefficient has the right sign")
