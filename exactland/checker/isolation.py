@@ -113,6 +113,12 @@ class SmoothData:
         self.R, self.A = R, A
         self.loss = sum((_q(R[k, j]) ** 2 for k in range(K) for j in range(J)), Fraction(0)) / 2
 
+    def kink_distances(self) -> list[tuple[int, int, Fraction, Fraction]]:
+        """``(i, k, z_ik², ‖x_k'‖²)`` for every alive neuron and sample (``x_k'``: ``x_k`` without the
+        gauge coordinate ``c_i``). No sample changes side for ``‖u − ũ‖₂ ≤ r`` iff ``z² > r²‖x'‖²`` for all."""
+        return [(i, k, _q(self.Z[k, i]) ** 2, sum((v * v for a, v in enumerate(x) if a != c_i), Fraction(0)))
+                for i, c_i in zip(self.alive, self.gauge) for k, x in enumerate(self.X)]
+
     def n_vars(self) -> int:
         return len(self.alive) * (self.d - 1 + self.J) + (self.J if self.b is not None else 0)
 
@@ -272,12 +278,12 @@ def _pattern_reasons(c: dict, sd: SmoothData) -> list[str]:
     for i, c_i in zip(sd.alive, c["gauge"]):
         if sd.Wf[i][c_i] == 0:
             out.append(f"gauge: w_{i}[{c_i}] = 0 cannot be fixed")
-        for k, x in enumerate(sd.X):
-            z = _q(sd.Z[k, i])
-            if z * z <= r2 * sum((v * v for a, v in enumerate(x) if a != c_i), Fraction(0)):
-                out.append(f"radius: sample {k} can reach the kink of neuron {i} within the radius "
-                           f"(z = {z}); the loss is not one polynomial on the ball")
-                break
+    reached: set[int] = set()
+    for i, k, z2, x2 in sd.kink_distances():
+        if i not in reached and z2 <= r2 * x2:
+            reached.add(i)
+            out.append(f"radius: sample {k} can reach the kink of neuron {i} within the radius "
+                       f"(z = {_q(sd.Z[k, i])}); the loss is not one polynomial on the ball")
     return out
 
 

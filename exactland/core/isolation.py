@@ -196,9 +196,7 @@ def isolate(problem: Problem) -> IsolationResult:
 def _bounds(problem: Problem, sd: SmoothData, q: dict, dead: list[int], gauge: list[int],
             mu: Fraction) -> IsolationResult:
     Jn, S = sqrt_up(q["jac_sq"]), sqrt_up(q["sigma_sq"])
-    margin = min((Fraction(int(sd.Z[k, i].p), int(sd.Z[k, i].q)) ** 2
-                  / max(sum((v * v for a, v in enumerate(x) if a != c_i), Fraction(0)), Fraction(1, 10 ** 30))
-                  for i, c_i in zip(sd.alive, gauge) for k, x in enumerate(sd.X)), default=Fraction(1))
+    margin = min((z2 / max(x2, Fraction(1, 10 ** 30)) for _, _, z2, x2 in sd.kink_distances()), default=Fraction(1))
     r = min(_below(mu / (8 * Jn * S)), _below(sqrt_up(margin) / 2))
     mu1 = mu - 3 * Jn * S * r - Fraction(3, 2) * S * S * r * r
     g2 = q["grad_sq"]
