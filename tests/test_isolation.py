@@ -277,3 +277,20 @@ def test_run_folder_report_and_line_for_an_isolated_minimum():
     json.dumps(rep)
     line = describe_snap(7, res)
     assert line.startswith("step 7: type-2-minimum") and "independent check: valid" in line
+
+
+def test_checker_refuses_oversized_isolation_certificates(good):
+    """A certificate with more gauge coordinates than the checker's limit is refused, not ground through."""
+    from exactland.checker.isolation import MAX_VARIABLES
+    from exactland.exact.digest import problem_digest
+
+    n_neurons = MAX_VARIABLES // 2 + 1  # d = 2, |J| = 1: two gauge coordinates per neuron
+    big = copy.deepcopy(good)
+    big["problem"] = load({"activation": {"alpha_plus": 1, "alpha_minus": 0}, "X": [[1, 0], [0, 1]],
+                           "Y": [[1], [1]], "W": [[str(1 + i), "1"] for i in range(n_neurons)],
+                           "H": [["1"] * n_neurons]}).to_dict()
+    big["gauge"] = [0] * n_neurons
+    big["radius"] = "1/1000000000"
+    big["problem_digest"] = problem_digest(big["problem"])
+    rep = check_certificate(big)
+    assert not rep.valid and any("exceed the checker's limit" in r for r in rep.reasons)

@@ -45,9 +45,12 @@ from exactland.checker.numtext import fraction_from_text, show_value
 from exactland.checker.parse import parse_problem
 from exactland.errors import CertificateFormatError as CFE
 
-__all__ = ["ISOLATION_FORMAT", "SmoothData", "smooth_data", "isolation_reasons", "positive_definite"]
+__all__ = ["ISOLATION_FORMAT", "MAX_VARIABLES", "SmoothData", "smooth_data", "smooth_quantities",
+           "isolation_reasons", "positive_definite"]
 
 ISOLATION_FORMAT = "exactland-isolation/1"
+#: Most gauge coordinates an isolation certificate may have (``snap`` writes at most 200).
+MAX_VARIABLES = 400
 _FIELDS = ("format", "verdict", "problem", "problem_digest", "dead", "gauge", "radius", "mu", "jacobian_bound",
            "sigma_bound", "gradient_norm_sq", "location_radius", "loss_interval", "escape_neurons")
 _NUMBERS = ("radius", "mu", "jacobian_bound", "sigma_bound", "gradient_norm_sq", "location_radius")
@@ -163,6 +166,11 @@ def smooth_data(p: dict, dead: list[int], gauge: list[int]) -> tuple[SmoothData,
     caller checks that first.
     """
     sd = SmoothData(p, dead, gauge)
+    return sd, smooth_quantities(sd)
+
+
+def smooth_quantities(sd: SmoothData) -> dict:
+    """The gradient, Hessian and bounds of :func:`smooth_data` for an existing :class:`SmoothData`."""
     Jm = sd.jacobian()
     n = sd.n_vars()
     Rv = fmpq_mat(sd.K * sd.J, 1, [sd.R[k, j] for k in range(sd.K) for j in range(sd.J)])
@@ -181,7 +189,7 @@ def smooth_data(p: dict, dead: list[int], gauge: list[int]) -> tuple[SmoothData,
         col += len(cols) + sd.J
     jac_sq = sum((_q(Jm[r, c]) ** 2 for r in range(Jm.nrows()) for c in range(n)), Fraction(0))
     xsq = sum((x * x for row in sd.X for x in row), Fraction(0))
-    return sd, {"grad": [g[a, 0] for a in range(n)], "grad_sq": sum((_q(g[a, 0]) ** 2 for a in range(n)), Fraction(0)), "hessian": Hs,
+    return {"grad": [g[a, 0] for a in range(n)], "grad_sq": sum((_q(g[a, 0]) ** 2 for a in range(n)), Fraction(0)), "hessian": Hs,
                 "jac_sq": jac_sq, "sigma_sq": sd.J * sd.s_max ** 2 * xsq, "M_sq": Ms}
 
 
@@ -259,7 +267,10 @@ def isolation_reasons(raw: Any) -> tuple[list[str], list[str], str]:
     if reasons:
         return reasons, checked, digest
     checked.append("dead neurons silent on every sample; alive neurons off every kink within the radius")
-    _, q = smooth_data(p, c["dead"], c["gauge"])
+    if sd.n_vars() > MAX_VARIABLES:  # the exact elimination costs n³/3 rational operations
+        return reasons + [f"gauge: {sd.n_vars()} gauge coordinates exceed the checker's limit of "
+                          f"{MAX_VARIABLES} for isolation certificates"], checked, digest
+    q = smooth_quantities(sd)
     reasons += _bound_reasons(c, sd, q)
     checked.append("gradient, Hessian (μ, exact elimination), Jacobian and σ bounds, strong convexity on the ball")
     reasons += _verdict_reasons(c, sd, q)
